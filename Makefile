@@ -1,0 +1,54 @@
+# orderdesk — the two commands a fresh clone needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: demo test install install-dev lint check-migrations test-sqlite test-postgres browser messages bench-intake bench-queue
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/orderdesk demo --port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+browser:
+	@bash scripts/ensure-chromium
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: install-dev
+	$(BIN)/orderdesk makemigrations --check --dry-run
+
+messages: install-dev
+	cd src/orderdesk && ../../$(BIN)/orderdesk compilemessages --ignore '.venv'
+
+test-sqlite: install-dev
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: install-dev
+	DATABASE_URL="$$(bash scripts/postgres-url)" $(BIN)/pytest -q -m "not browser"
+
+test: install-dev browser lint check-migrations
+	@bash scripts/run-tests
+
+bench-intake: install-dev
+	$(BIN)/python bench/intake.py
+
+bench-queue: install-dev
+	$(BIN)/python bench/queue.py

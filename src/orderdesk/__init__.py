@@ -1,0 +1,1 @@
+"""orderdesk: order confirmation and delivery follow-up for e-commerce contact centers."""

@@ -1,0 +1,86 @@
+"""The one NinjaAPI: each app's router, bearer auth, and every error as JSON."""
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.orders.apis import router as orders_router
+from orderdesk.orders.intake import field_path
+
+from .auth import BearerAuth
+
+api = NinjaAPI(
+    title="orderdesk",
+    version="1",
+    description="Orders in, statuses out: intake, the call queue, delivery dates, store webhooks.",
+    auth=BearerAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/orders", orders_router)
+
+
+@api.exception_handler(ValidationFailed)
+def on_validation_failed(request: HttpRequest, exc: ValidationFailed):
+    return api.create_response(
+        request, {"error": exc.code, "message": exc.message, "errors": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError):
+    body = {"error": exc.code, "message": exc.message, **exc.details}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError):
+    errors = [
+        {
+            "field": field_path(
+                tuple(p for p in e.get("loc", ()) if p not in ("body", "query", "path", "payload"))
+            ),
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", "invalid"),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(
+        request,
+        {"error": "validation_failed", "message": "validation failed", "errors": errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request,
+        {"error": "unauthenticated", "message": "missing or invalid bearer credentials"},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(
+        request, {"error": "not_found", "message": str(exc) or "not found"}, status=404
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
+    return api.create_response(
+        request, {"error": "body_too_large", "message": str(exc)}, status=413
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    return api.create_response(
+        request, {"error": "http_error", "message": str(exc)}, status=exc.status_code
+    )

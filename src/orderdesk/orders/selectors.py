@@ -1,0 +1,85 @@
+"""Reads of orders, always scoped to what the caller may see (a store, or a staff user)."""
+
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from orderdesk.accounts.models import Role, User
+from orderdesk.stores.models import Store
+
+from .models import OPEN_STATUSES, Order, OrderEvent
+
+ORDER_RELATED = ("store", "customer", "locality", "carrier")
+
+
+def orders_visible_to_user(*, user: User) -> QuerySet[Order]:
+    """Admins see every store, supervisors their stores, operators the orders they hold or held."""
+    orders = Order.objects.all()
+    if user.role == Role.ADMIN:
+        return orders
+    if user.role == Role.SUPERVISOR:
+        return orders.filter(store__in=user.stores.all())
+    return orders.filter(Q(lease_user=user))
+
+
+def orders_visible(*, store: Store | None = None, user: User | None = None) -> QuerySet[Order]:
+    if store is not None:
+        return Order.objects.filter(store=store)
+    if user is not None:
+        return orders_visible_to_user(user=user)
+    return Order.objects.none()
+
+
+def order_get(
+    *, order_id, store: Store | None = None, user: User | None = None, with_timeline: bool = False
+) -> Order:
+    """One order the caller may see; another tenant's order is 'not found', never 'forbidden'."""
+    orders = (
+        orders_visible(store=store, user=user)
+        .select_related(*ORDER_RELATED)
+        .prefetch_related("items")
+    )
+    if with_timeline:
+        orders = orders.prefetch_related(
+            Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+        )
+    order = orders.filter(pk=order_id).first()
+    if order is None:
+        raise Http404(f"order {order_id} not found")
+    return order
+
+
+def orders_list(
+    *,
+    store: Store | None = None,
+    user: User | None = None,
+    external_id: str | None = None,
+    status: str | None = None,
+    updated_since: datetime | None = None,
+) -> QuerySet[Order]:
+    """Newest change first (uses orders_store_updated_idx)."""
+    orders = orders_visible(store=store, user=user)
+    if external_id:
+        orders = orders.filter(external_id=external_id)
+    if status:
+        orders = orders.filter(status=status)
+    if updated_since:
+        orders = orders.filter(updated_at__gte=updated_since)
+    return (
+        orders.select_related(*ORDER_RELATED)
+        .prefetch_related("items")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def customer_open_orders(*, order: Order) -> QuerySet[Order]:
+    """All open orders of this order's customer in the same store (confirmed in one call)."""
+    return (
+        Order.objects.filter(
+            store_id=order.store_id, customer_id=order.customer_id, status__in=OPEN_STATUSES
+        )
+        .select_related(*ORDER_RELATED)
+        .prefetch_related("items")
+        .order_by("created_at")
+    )

@@ -1,0 +1,253 @@
+"""Order intake: validated in full, stored once per (store, external_id), in bulk.
+
+Idempotency rests on the database's unique constraint, not on a check-then-insert: orders get
+their ids (UUIDv7) before the insert, the insert skips conflicting rows, and a re-read tells
+which ids landed. A concurrent duplicate waits for the first insert's transaction and then
+finds that order, so ten simultaneous posts of one order create exactly one."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from orderdesk.catalog.selectors import category_required_attributes
+from orderdesk.core.models import uuid7
+from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
+from orderdesk.delivery.selectors import LocalityIndex
+from orderdesk.stores.models import Store
+
+from ..address import address_line_split
+from ..intake import OrderIn, order_payload_check
+from ..models import (
+    Customer,
+    Order,
+    OrderEvent,
+    OrderEventType,
+    OrderItem,
+    OrderStatus,
+    QueueState,
+    StoreEvent,
+)
+from ..representations import order_data
+
+ADDRESS_FIELDS = ("street", "house", "apartment", "entrance", "floor", "intercom")
+
+
+@dataclass
+class IntakeResult:
+    """One incoming order's fate: created, already there (`created` False), or refused (errors)."""
+
+    index: int
+    order: Order | None = None
+    created: bool = False
+    errors: list[dict[str, str]] = field(default_factory=list)
+    items: list[OrderItem] | None = None
+
+
+def orders_intake(*, store: Store, payloads: Sequence[Any], actor_label: str) -> list[IntakeResult]:
+    """Validate every payload, store the valid ones (even when others fail), one result each."""
+    required = category_required_attributes(store_id=store.pk)
+    results = [IntakeResult(index=i) for i in range(len(payloads))]
+    valid: list[tuple[int, OrderIn]] = []
+    for index, raw in enumerate(payloads):
+        check = order_payload_check(
+            raw, phone_region=store.default_phone_region, required_by_category=required
+        )
+        if check.order is None:
+            results[index].errors = check.errors
+        else:
+            valid.append((index, check.order))
+    if valid:
+        _orders_store(store=store, valid=valid, results=results, actor_label=actor_label)
+    return results
+
+
+@transaction.atomic
+def _orders_store(
+    *, store: Store, valid: list[tuple[int, OrderIn]], results: list[IntakeResult], actor_label: str
+):
+    first_index: dict[str, int] = {}
+    for index, payload in valid:
+        first_index.setdefault(payload.external_id, index)
+    payload_by_index = dict(valid)
+    existing = _orders_existing(store=store, external_ids=list(first_index))
+    fresh = {ext: payload_by_index[i] for ext, i in first_index.items() if ext not in existing}
+    now = timezone.now()
+    built = _orders_build(store=store, payloads=list(fresh.values()), now=now)
+    Order.objects.bulk_create([order for order, _ in built], ignore_conflicts=True)
+    landed = _orders_existing(store=store, external_ids=list(fresh)) if fresh else {}
+    created = [(order, items) for order, items in built if landed[order.external_id].pk == order.pk]
+    _orders_after_create(created=created, now=now, actor_label=actor_label)
+    created_by_ext = {order.external_id: (order, items) for order, items in created}
+    for index, payload in valid:
+        ext = payload.external_id
+        result = results[index]
+        if ext in created_by_ext and first_index[ext] == index:
+            result.order, result.items = created_by_ext[ext]
+            result.created = True
+        else:
+            result.order = (
+                created_by_ext[ext][0]
+                if ext in created_by_ext
+                else (existing.get(ext) or landed[ext])
+            )
+
+
+def _orders_existing(*, store: Store, external_ids: list[str]) -> dict[str, Order]:
+    orders = Order.objects.filter(store=store, external_id__in=external_ids).select_related(
+        "store", "customer", "locality", "carrier"
+    )
+    return {order.external_id: order for order in orders}
+
+
+def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Customer]:
+    by_phone = {p.customer.phone: p.customer for p in payloads}
+    known = {c.phone: c for c in Customer.objects.filter(store=store, phone__in=list(by_phone))}
+    missing = [
+        Customer(
+            store=store,
+            phone=phone,
+            name=c.name,
+            email=c.email or "",
+            language=c.language,
+            additional_phones=c.additional_phones,
+        )
+        for phone, c in by_phone.items()
+        if phone not in known
+    ]
+    if missing:
+        Customer.objects.bulk_create(missing, ignore_conflicts=True)
+        known |= {
+            c.phone: c
+            for c in Customer.objects.filter(store=store, phone__in=[m.phone for m in missing])
+        }
+    return known
+
+
+def _orders_build(
+    *, store: Store, payloads: list[OrderIn], now: datetime
+) -> list[tuple[Order, list[OrderItem]]]:
+    if not payloads:
+        return []
+    customers = _customers_for(store=store, payloads=payloads)
+    localities = LocalityIndex()
+    built = []
+    for payload in payloads:
+        order = _order_build(
+            store=store,
+            payload=payload,
+            customer=customers[payload.customer.phone],
+            localities=localities,
+            now=now,
+        )
+        items = [
+            OrderItem(
+                order=order,
+                sku=item.sku,
+                name=item.name,
+                category=item.category,
+                quantity=item.quantity,
+                price=item.price,
+                attributes=item.attributes,
+                position=position,
+            )
+            for position, item in enumerate(payload.items)
+        ]
+        order.total = sum((i.price * i.quantity for i in items), Decimal("0"))
+        built.append((order, items))
+    return built
+
+
+def _order_build(
+    *, store: Store, payload: OrderIn, customer: Customer, localities: LocalityIndex, now: datetime
+) -> Order:
+    delivery = payload.delivery
+    country = phone_region(customer.phone)
+    locality = localities.match(delivery.locality, country) or localities.match(delivery.locality)
+    address = {name: getattr(delivery, name) for name in ADDRESS_FIELDS}
+    if delivery.address_line:
+        names = tuple(locality.all_names()) if locality else (delivery.locality,)
+        split = address_line_split(delivery.address_line, locality_names=names)
+        address |= {k: v for k, v in split.items() if not address[k]}
+    return Order(
+        id=uuid7(),
+        store=store,
+        customer=customer,
+        external_id=payload.external_id,
+        source=payload.source,
+        status=OrderStatus.AWAITING_CONFIRMATION,
+        queue_state=QueueState.QUEUED,
+        status_changed_at=now,
+        language=payload.customer.language,
+        recipient_name=payload.customer.name,
+        payment_method=payload.payment.method,
+        currency=payload.currency,
+        comment=payload.comment,
+        locality=locality,
+        locality_name=delivery.locality,
+        address_line=delivery.address_line,
+        elevator=delivery.elevator,
+        is_out_of_city=delivery.out_of_city,
+        needs_address_check=locality is None or delivery.out_of_city,
+        delivery_comment=delivery.comment,
+        time_wish=delivery.time_wish,
+        timezone=_order_timezone(locality=locality, phone=customer.phone, store=store),
+        requested_delivery_on=delivery.date,
+        next_call_at=now,
+        **address,
+    )
+
+
+def _order_timezone(*, locality, phone: str, store: Store) -> str:
+    """The locality's zone; else the phone's when unambiguous; else the store's default."""
+    if locality is not None:
+        return locality.timezone
+    return phone_timezone_unambiguous(phone) or store.default_timezone
+
+
+def _orders_after_create(
+    *, created: list[tuple[Order, list[OrderItem]]], now: datetime, actor_label: str
+) -> None:
+    """Items, the timeline (created, then awaiting confirmation) and the store's order.created."""
+    OrderItem.objects.bulk_create([item for _, items in created for item in items])
+    events, outbox = [], []
+    for order, items in created:
+        events.append(
+            OrderEvent(
+                order=order,
+                type=OrderEventType.CREATED,
+                actor_label=actor_label,
+                created_at=now,
+                data={"source": order.source, "locality_matched": order.locality_id is not None},
+            )
+        )
+        events.append(
+            OrderEvent(
+                order=order,
+                type=OrderEventType.STATUS_CHANGED,
+                actor_label=actor_label,
+                created_at=now,
+                data={
+                    "from": OrderStatus.NEW,
+                    "to": OrderStatus.AWAITING_CONFIRMATION,
+                    "queue_state": QueueState.QUEUED,
+                    "reason": "accepted",
+                },
+            )
+        )
+        order.created_at = order.updated_at = order.created_at or now
+        outbox.append(
+            StoreEvent(
+                store_id=order.store_id,
+                order=order,
+                type="order.created",
+                payload=order_data(order, items=items),
+                created_at=now,
+            )
+        )
+    OrderEvent.objects.bulk_create(events)
+    StoreEvent.objects.bulk_create(outbox)

@@ -1,0 +1,244 @@
+"""Every write to orders: status transitions, the timeline, the store outbox."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from orderdesk.accounts.models import User
+from orderdesk.core.errors import ApplicationError
+
+from ..models import (
+    Order,
+    OrderEvent,
+    OrderEventType,
+    OrderStatus,
+    QueueState,
+    StoreEvent,
+)
+from ..representations import order_data
+
+ORDER_TRANSITION_NOT_ALLOWED = "order_transition_not_allowed"
+ORDER_CANCEL_REASON_MISSING = "order_cancel_reason_missing"
+
+# Store events a status reaching this value publishes (SPEC 11 webhook event types).
+STATUS_EVENTS = {
+    OrderStatus.CONFIRMED: "order.confirmed",
+    OrderStatus.CANCELLED: "order.cancelled",
+    OrderStatus.SHIPPED: "order.shipped",
+    OrderStatus.DELIVERED: "order.delivered",
+    OrderStatus.RETURNED: "order.returned",
+}
+
+
+def actor_label_of(actor: User | None, label: str = "") -> str:
+    return label or (actor.username if actor else "system")
+
+
+def order_lock(*, order_id) -> Order:
+    """The order row, locked for the rest of the transaction (a no-op lock on SQLite, where the
+    IMMEDIATE transaction mode already serialises writers)."""
+    return (
+        Order.objects.select_for_update()
+        .select_related("store", "customer", "locality", "carrier")
+        .get(pk=order_id)
+    )
+
+
+def order_event_record(
+    *,
+    order: Order,
+    type: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        type=type,
+        actor=actor,
+        actor_label=actor_label_of(actor, actor_label),
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+
+
+def store_event_publish(*, order: Order, type: str, at: datetime | None = None) -> StoreEvent:
+    """Outbox row in the caller's transaction: published if and only if the change commits."""
+    return StoreEvent.objects.create(
+        store_id=order.store_id,
+        order=order,
+        type=type,
+        payload=order_data(order),
+        created_at=at or timezone.now(),
+    )
+
+
+STATUS_CHANGE_FIELDS = (
+    "status", "status_changed_at", "queue_state", "cancel_reason", "confirmed_at", "lease_id",
+    "lease_user", "lease_expires_at", "next_call_at", "callback_user",
+)  # fmt: skip
+
+
+@transaction.atomic
+def order_status_change(
+    *,
+    order: Order,
+    to: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    reason: str = "",
+    queue_state: str = "",
+    extra_fields: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> Order:
+    """The one way a status changes: checked against ORDER_TRANSITIONS, recorded, published.
+
+    `extra_fields` are set on the order in the same save (e.g. the agreed delivery date)."""
+    order = order_lock(order_id=order.pk)
+    if not order.can_transition_to(to):
+        raise ApplicationError(
+            ORDER_TRANSITION_NOT_ALLOWED,
+            f"status: an order cannot move from {order.status} to {to}",
+            status_code=409,
+            order=str(order.pk),
+            status=order.status,
+            to=to,
+        )
+    if to == OrderStatus.CANCELLED and not reason.strip():
+        raise ApplicationError(
+            ORDER_CANCEL_REASON_MISSING, "reason: a cancellation needs a reason", status_code=422
+        )
+    now = timezone.now()
+    before = {"status": order.status, "queue_state": order.queue_state}
+    order.status, order.status_changed_at = to, now
+    order.queue_state = (
+        (queue_state or QueueState.QUEUED) if to == OrderStatus.AWAITING_CONFIRMATION else ""
+    )
+    if to == OrderStatus.CANCELLED:
+        order.cancel_reason = reason.strip()
+    if to == OrderStatus.CONFIRMED:
+        order.confirmed_at = now
+    for name, value in (extra_fields or {}).items():
+        setattr(order, name, value)
+    if to != OrderStatus.AWAITING_CONFIRMATION:
+        order.lease_id = order.lease_user = order.lease_expires_at = order.next_call_at = None
+        order.callback_user = None
+    order.save(update_fields=[*STATUS_CHANGE_FIELDS, *(extra_fields or {}), "updated_at"])
+    event_data = {
+        "from": before["status"],
+        "to": to,
+        **({"reason": reason} if reason else {}),
+        **(data or {}),
+    }
+    order_event_record(
+        order=order,
+        type=OrderEventType.STATUS_CHANGED,
+        actor=actor,
+        actor_label=actor_label,
+        data=event_data,
+        at=now,
+    )
+    if to in STATUS_EVENTS:
+        store_event_publish(order=order, type=STATUS_EVENTS[to], at=now)
+    return order
+
+
+@transaction.atomic
+def order_queue_state_set(
+    *,
+    order: Order,
+    queue_state: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    next_call_at: datetime | None = None,
+    callback_user: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> Order:
+    """Move an order within calling (queued, callback, pending check, unreachable)."""
+    order = order_lock(order_id=order.pk)
+    if order.status != OrderStatus.AWAITING_CONFIRMATION:
+        raise ApplicationError(
+            ORDER_TRANSITION_NOT_ALLOWED,
+            f"queue_state: only an order awaiting confirmation is in the call queue (this one is {order.status})",
+            status_code=409,
+        )
+    before = order.queue_state
+    order.queue_state, order.next_call_at, order.callback_user = (
+        queue_state,
+        next_call_at,
+        callback_user,
+    )
+    order.save(update_fields=["queue_state", "next_call_at", "callback_user", "updated_at"])
+    order_event_record(
+        order=order,
+        type=OrderEventType.QUEUE_CHANGED,
+        actor=actor,
+        actor_label=actor_label,
+        data={
+            "from": before,
+            "to": queue_state,
+            "next_call_at": next_call_at.isoformat() if next_call_at else None,
+            **(data or {}),
+        },
+    )
+    return order
+
+
+ORDER_EDITABLE_FIELDS = frozenset(
+    {
+        "recipient_name", "recipient_phone", "comment", "street", "house", "apartment", "entrance",
+        "floor", "intercom", "elevator", "is_out_of_city", "delivery_comment", "time_wish",
+        "requested_delivery_on", "delivery_on", "payment_method", "needs_address_check",
+    }
+)  # fmt: skip
+ORDER_FIELD_NOT_EDITABLE = "order_field_not_editable"
+ORDER_NOT_EDITABLE = "order_not_editable"
+
+
+@transaction.atomic
+def order_update(
+    *,
+    order: Order,
+    changes: dict[str, Any],
+    actor: User | None = None,
+    actor_label: str = "",
+    reason: str = "",
+) -> Order:
+    """Edit an open order's details; the timeline keeps every old and new value."""
+    unknown = sorted(set(changes) - ORDER_EDITABLE_FIELDS)
+    if unknown:
+        raise ApplicationError(
+            ORDER_FIELD_NOT_EDITABLE, f"{unknown[0]}: cannot be edited", status_code=422
+        )
+    order = order_lock(order_id=order.pk)
+    if order.status not in (
+        OrderStatus.NEW,
+        OrderStatus.AWAITING_CONFIRMATION,
+        OrderStatus.CONFIRMED,
+    ):
+        raise ApplicationError(
+            ORDER_NOT_EDITABLE, f"status: a {order.status} order cannot be edited", status_code=409
+        )
+    diff = {
+        k: {"from": _plain(getattr(order, k)), "to": _plain(v)}
+        for k, v in changes.items()
+        if getattr(order, k) != v
+    }
+    if not diff:
+        return order
+    for name in diff:
+        setattr(order, name, changes[name])
+    order.save(update_fields=[*diff, "updated_at"])
+    order_event_record(
+        order=order, type=OrderEventType.UPDATED, actor=actor, actor_label=actor_label,
+        data={"changes": diff, **({"reason": reason} if reason else {})},
+    )  # fmt: skip
+    store_event_publish(order=order, type="order.changed")
+    return order
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
