@@ -1,6 +1,17 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
 from orderdesk.core.text import name_key
 
-from .models import Locality, LocalityName
+from .models import DeliveryZone, Locality, LocalityName
+from .promise import DeliveryDates, DeliveryTerms, delivery_dates
+
+if TYPE_CHECKING:
+    from orderdesk.orders.models import Order
 
 
 def locality_match(*, name: str, country: str | None = None) -> Locality | None:
@@ -29,3 +40,123 @@ class LocalityIndex:
         if country:
             candidates = [c for c in candidates if c.country == country]
         return candidates[0] if len(candidates) == 1 else None
+
+
+# Delivery zones and dates ----------------------------------------------------------------------
+
+DELIVERY_DATE_MISSING = "delivery_date_missing"
+DELIVERY_DATE_NOT_ALLOWED = "delivery_date_not_allowed"
+NO_DELIVERY_ZONE = "no_delivery_zone"
+
+
+class DeliveryZoneIndex:
+    """Every active zone of every active carrier in memory: one query for a batch of orders."""
+
+    def __init__(self) -> None:
+        self._by_locality: dict[tuple[int, int], DeliveryTerms] = {}
+        self._by_country: dict[tuple[int, str], DeliveryTerms] = {}
+        self._carriers: dict[int, str] = {}
+        zones = DeliveryZone.objects.filter(is_active=True, carrier__is_active=True).select_related(
+            "carrier", "locality"
+        )
+        for zone in zones:
+            self._carriers[zone.carrier_id] = zone.carrier.code
+            if zone.locality_id:
+                self._by_locality[(zone.carrier_id, zone.locality_id)] = zone.terms()
+            else:
+                self._by_country[(zone.carrier_id, zone.country)] = zone.terms()
+
+    def terms_for(
+        self, *, locality: Locality, carrier_code: str | None = None
+    ) -> list[DeliveryTerms]:
+        """Per carrier, the locality's own row, else its country's `*` row."""
+        found = []
+        for carrier_id, code in sorted(self._carriers.items(), key=lambda item: item[1]):
+            if carrier_code is not None and code != carrier_code:
+                continue
+            terms = self._by_locality.get((carrier_id, locality.pk)) or self._by_country.get(
+                (carrier_id, locality.country)
+            )
+            if terms is not None:
+                found.append(terms)
+        return found
+
+    def dates_for(
+        self, *, locality: Locality, at: datetime, carrier_code: str | None = None
+    ) -> DeliveryDates | None:
+        """The earliest-serving carrier's dates (ties: carrier code order); None when none serves."""
+        candidates = [
+            delivery_dates(terms=terms, at=at, timezone=locality.timezone)
+            for terms in self.terms_for(locality=locality, carrier_code=carrier_code)
+        ]
+        return min(candidates, key=lambda dates: dates.earliest, default=None)
+
+
+def delivery_dates_for(
+    *,
+    locality: Locality,
+    at: datetime,
+    carrier_code: str | None = None,
+    zones: DeliveryZoneIndex | None = None,
+) -> DeliveryDates | None:
+    """Allowed dates for a locality; `zones` preloaded by batch callers, else read now."""
+    zones = zones if zones is not None else DeliveryZoneIndex()
+    return zones.dates_for(locality=locality, at=at, carrier_code=carrier_code)
+
+
+def delivery_earliest_on(
+    *,
+    locality: Locality | None,
+    at: datetime,
+    carrier_code: str | None = None,
+    zones: DeliveryZoneIndex,
+) -> date | None:
+    """The earliest date a confirmation at `at` could promise (intake shows it on the order)."""
+    if locality is None:
+        return None
+    dates = zones.dates_for(locality=locality, at=at, carrier_code=carrier_code)
+    return dates.earliest if dates else None
+
+
+def order_delivery_dates(*, order: Order, at: datetime) -> DeliveryDates | None:
+    """The dates a confirmation of this order at `at` may promise: its carrier's when it names
+    one, else whichever carrier delivers earliest; None when no zone serves its locality."""
+    if order.locality_id is None:
+        return None
+    carrier_code = order.carrier.code if order.carrier_id else None
+    return delivery_dates_for(locality=order.locality, at=at, carrier_code=carrier_code)
+
+
+def order_delivery_date_errors(
+    *, order: Order, delivery_on: date | None, at: datetime
+) -> list[dict]:
+    """Why `delivery_on` cannot be promised for this order at `at`: empty when it can."""
+    dates = order_delivery_dates(order=order, at=at)
+    if dates is not None and delivery_on in dates.allowed:
+        return []
+    if dates is None:
+        code = NO_DELIVERY_ZONE
+        message = _("No delivery zone serves %(locality)s.") % {
+            "locality": order.locality.name_ru if order.locality_id else order.locality_name
+        }
+    elif delivery_on is None:
+        code = DELIVERY_DATE_MISSING
+        message = _("Choose a delivery date; the earliest is %(earliest)s.") % {
+            "earliest": dates.earliest.isoformat()
+        }
+    else:
+        code = DELIVERY_DATE_NOT_ALLOWED
+        message = _("%(date)s is not an allowed delivery date; the earliest is %(earliest)s.") % {
+            "date": delivery_on.isoformat(),
+            "earliest": dates.earliest.isoformat(),
+        }
+    return [
+        {
+            "field": f"orders[{order.pk}].delivery_date",
+            "code": code,
+            "message": str(message),
+            "order": str(order.pk),
+            "earliest": dates.earliest.isoformat() if dates else None,
+            "allowed": [day.isoformat() for day in dates.allowed] if dates else [],
+        }
+    ]
