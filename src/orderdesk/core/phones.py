@@ -2,6 +2,8 @@
 
 import re
 from datetime import UTC, datetime
+from functools import cache
+from importlib.resources import files
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -36,14 +38,30 @@ def phone_region(e164: str) -> str | None:
     return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
 
 
+@cache
+def country_zones(country: str) -> tuple[str, ...]:
+    """The IANA zones of a country, from the tzdata package's zone.tab."""
+    table = files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if line and not line.startswith("#"))
+    return tuple(row[2] for row in rows if row[0] == country)
+
+
 def phone_timezone_unambiguous(e164: str, *, at: datetime | None = None) -> str | None:
-    """The IANA zone of a number when all the zones it may be in agree on the UTC offset now."""
-    zones = [z for z in phone_timezone.time_zones_for_number(phonenumbers.parse(e164)) if "/" in z]
+    """The IANA zone of a number when every zone it may be in agrees on the UTC offset now.
+
+    The candidates are the number's own zones (phonenumbers' geography) within its country; a
+    Kazakh number is always unambiguous (one offset since 2024-03-01), a Russian mobile rarely."""
+    number = phonenumbers.parse(e164)
+    country = phonenumbers.region_code_for_number(number)
+    in_country = set(country_zones(country)) if country else set()
+    zones = [z for z in phone_timezone.time_zones_for_number(number) if z in in_country] or sorted(
+        in_country
+    )
     if not zones:
         return None
     moment = at or datetime.now(UTC)
     offsets = {moment.astimezone(ZoneInfo(zone)).utcoffset() for zone in zones}
-    return sorted(zones)[0] if len(offsets) == 1 else None
+    return zones[0] if len(offsets) == 1 else None
 
 
 def phone_mask(e164: str) -> str:

@@ -40,7 +40,7 @@ def order_lock(*, order_id) -> Order:
     """The order row, locked for the rest of the transaction (a no-op lock on SQLite, where the
     IMMEDIATE transaction mode already serialises writers)."""
     return (
-        Order.objects.select_for_update()
+        Order.objects.select_for_update(of=("self",))
         .select_related("store", "customer", "locality", "carrier")
         .get(pk=order_id)
     )
