@@ -22,6 +22,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/orders", orders_router)
+api.add_router("/delivery", "orderdesk.delivery.apis.router")
 
 
 @api.exception_handler(ValidationFailed)

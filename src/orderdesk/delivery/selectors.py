@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.core.text import name_key
 
-from .models import DeliveryZone, Locality, LocalityName
+from .models import Carrier, DeliveryZone, Locality, LocalityName
 from .promise import DeliveryDates, DeliveryTerms, delivery_dates
 
 if TYPE_CHECKING:
@@ -36,10 +36,30 @@ class LocalityIndex:
             self._by_key.setdefault(key, []).append(localities[locality_id])
 
     def match(self, name: str, country: str | None = None) -> Locality | None:
+        candidates = self.candidates(name, country)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def candidates(self, name: str, country: str | None = None) -> list[Locality]:
+        """Every locality known by this name (in the country, when given)."""
         candidates = self._by_key.get(name_key(name), [])
         if country:
             candidates = [c for c in candidates if c.country == country]
-        return candidates[0] if len(candidates) == 1 else None
+        return candidates
+
+
+def localities_named(*, name: str, country: str | None = None) -> list[Locality]:
+    """Every locality known by this name (in the country, when given)."""
+    key = name_key(name)
+    if not key:
+        return []
+    localities = Locality.objects.filter(names__key=key).distinct()
+    if country:
+        localities = localities.filter(country=country)
+    return list(localities.order_by("country", "name_ru"))
+
+
+def carrier_by_code(*, code: str) -> Carrier | None:
+    return Carrier.objects.filter(code=code).first()
 
 
 # Delivery zones and dates ----------------------------------------------------------------------
