@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -18,14 +17,9 @@ def env_flag(name: str, default: bool = False) -> bool:
 DEBUG = env_flag("DJANGO_DEBUG", default=False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 # Without a secret only the demo, debug runs, tests and management commands work; the production
-# entry points (`orderdesk serve`, the WSGI application) refuse to start (see require_secret_key).
+# entry points (`orderdesk serve`, the WSGI application) refuse to start.
 SECRET_KEY_IS_DEMO = not SECRET_KEY
 SECRET_KEY = SECRET_KEY or "orderdesk-insecure-demo-key-never-use-in-production"
-
-
-def require_secret_key() -> None:
-    if SECRET_KEY_IS_DEMO and not (DEBUG or env_flag("ORDERDESK_DEMO")):
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to run orderdesk in production")
 
 
 ALLOWED_HOSTS = [

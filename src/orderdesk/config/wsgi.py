@@ -1,8 +1,9 @@
 import os
 
-from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from orderdesk.core.security import secret_key_require
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
 application = get_wsgi_application()
-settings.require_secret_key()
+secret_key_require()

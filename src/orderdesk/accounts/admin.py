@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "role", "first_name", "last_name", "is_active", "last_login")
+    list_filter = ("role", "is_active", "stores")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Contact center"), {"fields": ("role", "stores", "languages", "interface_language")}),
+    )
+    filter_horizontal = ("stores", "groups", "user_permissions")

@@ -1,0 +1,59 @@
+"""Orders in the admin are read-only: every change goes through the services (and the timeline)."""
+
+from django.contrib import admin
+
+from orderdesk.core.phones import phone_mask
+
+from .models import Order, OrderEvent, OrderItem
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = ("sku", "name", "category", "quantity", "price", "attributes", "added_by_operator")
+
+
+class OrderEventInline(ReadOnlyInline):
+    model = OrderEvent
+    fields = ("created_at", "type", "actor", "actor_label", "data")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = (
+        "external_id",
+        "store",
+        "status",
+        "queue_state",
+        "locality_name",
+        "masked_phone",
+        "created_at",
+    )
+    list_filter = ("status", "queue_state", "store", "source", "needs_address_check")
+    search_fields = ("external_id",)
+    list_select_related = ("store", "customer")
+    inlines = [OrderItemInline, OrderEventInline]
+    show_full_result_count = False
+
+    @admin.display(description="phone")
+    def masked_phone(self, order: Order) -> str:
+        return phone_mask(order.customer.phone)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
