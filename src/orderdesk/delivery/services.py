@@ -1,0 +1,46 @@
+"""Writes of the delivery app: zone files, locality names."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .models import DeliveryZone, Locality, LocalityName
+from .reference import locality_names_rebuild
+from .zonefile import ZoneRow
+
+
+@dataclass(frozen=True)
+class ZoneImportSummary:
+    created: int
+    updated: int
+
+
+@transaction.atomic
+def delivery_zones_import(*, rows: list[ZoneRow]) -> ZoneImportSummary:
+    """Upsert every row by carrier + country + locality, all in one transaction.
+
+    The caller hands in rows only when the whole file parsed clean (zone_file_parse), so a file
+    is imported entirely or not at all; a database error rolls back the rows already written."""
+    created = 0
+    for row in rows:
+        _, was_created = DeliveryZone.objects.update_or_create(
+            carrier_id=row.carrier_id,
+            country=row.country,
+            locality_id=row.locality_id,
+            defaults={
+                "lead_days": row.lead_days,
+                "cutoff": row.cutoff,
+                "weekdays": row.weekdays,
+                "skips_holidays": row.skips_holidays,
+                "intervals": row.intervals,
+                "is_active": True,
+            },
+        )
+        created += was_created
+    return ZoneImportSummary(created=created, updated=len(rows) - created)
+
+
+@transaction.atomic
+def locality_names_sync(*, locality: Locality) -> None:
+    """Rebuild the matching index after the locality's names or other names were edited."""
+    locality_names_rebuild(locality=locality, names=locality.all_names(), name_model=LocalityName)
