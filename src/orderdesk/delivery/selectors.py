@@ -76,6 +76,7 @@ class DeliveryZoneIndex:
         self._by_locality: dict[tuple[int, int], DeliveryTerms] = {}
         self._by_country: dict[tuple[int, str], DeliveryTerms] = {}
         self._carriers: dict[int, str] = {}
+        self._dates: dict[tuple, DeliveryDates | None] = {}  # a batch shares one instant
         zones = DeliveryZone.objects.filter(is_active=True, carrier__is_active=True).select_related(
             "carrier", "locality"
         )
@@ -105,11 +106,14 @@ class DeliveryZoneIndex:
         self, *, locality: Locality, at: datetime, carrier_code: str | None = None
     ) -> DeliveryDates | None:
         """The earliest-serving carrier's dates (ties: carrier code order); None when none serves."""
-        candidates = [
-            delivery_dates(terms=terms, at=at, timezone=locality.timezone)
-            for terms in self.terms_for(locality=locality, carrier_code=carrier_code)
-        ]
-        return min(candidates, key=lambda dates: dates.earliest, default=None)
+        key = (locality.pk, at, carrier_code)
+        if key not in self._dates:
+            candidates = [
+                delivery_dates(terms=terms, at=at, timezone=locality.timezone)
+                for terms in self.terms_for(locality=locality, carrier_code=carrier_code)
+            ]
+            self._dates[key] = min(candidates, key=lambda dates: dates.earliest, default=None)
+        return self._dates[key]
 
 
 def delivery_dates_for(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from orderdesk.catalog.selectors import category_required_attributes
 from orderdesk.core.models import uuid7
 from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
-from orderdesk.delivery.selectors import LocalityIndex
+from orderdesk.delivery.selectors import DeliveryZoneIndex, LocalityIndex, delivery_earliest_on
 from orderdesk.stores.models import Store
 
 from ..address import address_line_split
@@ -135,6 +135,7 @@ def _orders_build(
         return []
     customers = _customers_for(store=store, payloads=payloads)
     localities = LocalityIndex()
+    zones = DeliveryZoneIndex()
     built = []
     for payload in payloads:
         order = _order_build(
@@ -142,6 +143,7 @@ def _orders_build(
             payload=payload,
             customer=customers[payload.customer.phone],
             localities=localities,
+            zones=zones,
             now=now,
         )
         items = [
@@ -163,7 +165,13 @@ def _orders_build(
 
 
 def _order_build(
-    *, store: Store, payload: OrderIn, customer: Customer, localities: LocalityIndex, now: datetime
+    *,
+    store: Store,
+    payload: OrderIn,
+    customer: Customer,
+    localities: LocalityIndex,
+    zones: DeliveryZoneIndex,
+    now: datetime,
 ) -> Order:
     delivery = payload.delivery
     country = phone_region(customer.phone)
@@ -197,6 +205,7 @@ def _order_build(
         time_wish=delivery.time_wish,
         timezone=_order_timezone(locality=locality, phone=customer.phone, store=store),
         requested_delivery_on=delivery.date,
+        earliest_delivery_on=delivery_earliest_on(locality=locality, at=now, zones=zones),
         next_call_at=now,
         **address,
     )
