@@ -134,8 +134,8 @@ def weekdays_parse(text: str) -> frozenset[int]:
     """ISO weekdays as ranges and lists: `1-5`, `1-6`, `1,3,5`, `1-3,6`."""
     days: set[int] = set()
     for part in text.replace(" ", "").split(","):
-        low, _, high = part.partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
             raise ValueError(f"{text!r} is not a list of ISO weekdays (1-7)")
         first, last = int(low), int(high or low)
         if not 1 <= first <= last <= 7:
