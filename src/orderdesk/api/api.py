@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.integrations.apis import connections_router, inbound_router, webhooks_router
 from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
@@ -22,6 +23,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/orders", orders_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("/connections", connections_router)
+api.add_router("/inbound", inbound_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orderdesk.catalog",
     "orderdesk.delivery",
     "orderdesk.orders",
+    "orderdesk.integrations",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +160,12 @@ LOGGING = {
 
 # Default country for phone numbers written without a country code (8 701 …).
 ORDERDESK_DEFAULT_PHONE_REGION = os.environ.get("ORDERDESK_DEFAULT_PHONE_REGION", "KZ")
+
+# Store webhooks. Addresses that resolve to loopback, private, link-local or metadata networks are
+# refused unless ALLOW_PRIVATE (local development and tests); plain http only with ALLOW_HTTP.
+ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = env_flag("ORDERDESK_WEBHOOKS_ALLOW_PRIVATE")
+ORDERDESK_WEBHOOKS_ALLOW_HTTP = env_flag("ORDERDESK_WEBHOOKS_ALLOW_HTTP")
+ORDERDESK_WEBHOOKS_CONNECT_TIMEOUT = float(
+    os.environ.get("ORDERDESK_WEBHOOKS_CONNECT_TIMEOUT", "5")
+)
+ORDERDESK_WEBHOOKS_TOTAL_TIMEOUT = float(os.environ.get("ORDERDESK_WEBHOOKS_TOTAL_TIMEOUT", "15"))

@@ -1,0 +1,237 @@
+"""Routers: /webhooks (endpoints, log, replay, secret rotation), /connections, /inbound/<token>."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from pydantic import Field
+
+from orderdesk.api.auth import store_of
+
+from .models import WEBHOOK_EVENT_TYPES, Connection, Platform, WebhookEndpoint, WebhookLogEntry
+from .selectors import (
+    connection_get,
+    connections_list,
+    webhook_endpoint_get,
+    webhook_endpoints_list,
+    webhook_log_list,
+)
+from .services import (
+    connection_create,
+    connection_delete,
+    inbound_receive,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_update,
+    webhook_replay,
+    webhook_secret_rotate,
+)
+
+webhooks_router = Router(tags=["webhooks"])
+connections_router = Router(tags=["connections"])
+inbound_router = Router(tags=["connections"])
+
+
+def endpoint_data(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(endpoint.pk),
+        "url": endpoint.url,
+        "events": endpoint.events,
+        "description": endpoint.description,
+        "is_active": endpoint.is_active,
+        "disabled_at": endpoint.disabled_at.isoformat() if endpoint.disabled_at else None,
+        "disabled_reason": endpoint.disabled_reason or None,
+        "failing_since": endpoint.failing_since.isoformat() if endpoint.failing_since else None,
+        "created_at": endpoint.created_at.isoformat(),
+    }
+    if with_secret:
+        data["secret"] = endpoint.secret
+        expires = endpoint.previous_secret_expires_at
+        data["previous_secret_expires_at"] = expires.isoformat() if expires else None
+    return data
+
+
+def log_data(entry: WebhookLogEntry) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "at": entry.created_at.isoformat(),
+        "event_id": str(entry.event_id) if entry.event_id else None,
+        "event_type": entry.event_type or None,
+        "attempt": entry.attempt,
+        "request": {
+            "url": entry.request_url,
+            "headers": entry.request_headers,
+            "body_bytes": entry.request_body_bytes,
+        }
+        if entry.kind == "attempt"
+        else None,
+        "response_status": entry.response_status,
+        "response_body": entry.response_body or None,
+        "error": entry.error or None,
+        "duration_ms": entry.duration_ms,
+        "outcome": entry.outcome or None,
+        "next_attempt_at": entry.next_attempt_at.isoformat() if entry.next_attempt_at else None,
+        "message": entry.message or None,
+    }
+
+
+class WebhookIn(Schema):
+    url: str = Field(description="https URL that receives the deliveries")
+    events: list[str] | None = Field(None, description=f"any of {', '.join(WEBHOOK_EVENT_TYPES)}")
+    description: str = ""
+
+
+class WebhookPatch(Schema):
+    url: str | None = None
+    events: list[str] | None = None
+    description: str | None = None
+    is_active: bool | None = None
+
+
+class ReplayIn(Schema):
+    event_id: UUID | None = Field(None, description="send this one event again")
+    since: datetime | None = Field(None, description="send every subscribed event since then")
+
+
+@webhooks_router.post("", response={201: dict}, summary="Register a webhook endpoint")
+def webhook_create(request: HttpRequest, body: WebhookIn):
+    endpoint = webhook_endpoint_create(
+        store=store_of(request), url=body.url, events=body.events, description=body.description
+    )
+    return 201, endpoint_data(endpoint, with_secret=True)
+
+
+@webhooks_router.get("", response=list[dict], summary="The store's webhook endpoints")
+def webhook_list(request: HttpRequest):
+    return [endpoint_data(e) for e in webhook_endpoints_list(store=store_of(request))]
+
+
+@webhooks_router.get("/{endpoint_id}", response=dict, summary="One webhook endpoint")
+def webhook_detail(request: HttpRequest, endpoint_id: UUID):
+    return endpoint_data(webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id))
+
+
+@webhooks_router.patch(
+    "/{endpoint_id}", response=dict, summary="Change URL, events, description or enable/disable"
+)
+def webhook_update(request: HttpRequest, endpoint_id: UUID, body: WebhookPatch):
+    endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
+    changes = body.model_dump(exclude_unset=True)
+    return endpoint_data(webhook_endpoint_update(endpoint=endpoint, changes=changes))
+
+
+@webhooks_router.delete("/{endpoint_id}", response={204: None}, summary="Delete an endpoint")
+def webhook_delete(request: HttpRequest, endpoint_id: UUID):
+    webhook_endpoint_delete(
+        endpoint=webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
+    )
+    return 204, None
+
+
+@webhooks_router.post(
+    "/{endpoint_id}/rotate-secret",
+    response=dict,
+    summary="New secret; the old one keeps signing (a second signature) for 24 hours",
+)
+def webhook_rotate_secret(request: HttpRequest, endpoint_id: UUID):
+    endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
+    return endpoint_data(webhook_secret_rotate(endpoint=endpoint), with_secret=True)
+
+
+@webhooks_router.get(
+    "/{endpoint_id}/log", response=dict, summary="Delivery log, newest first (paginated)"
+)
+def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: int = 50, offset: int = 0):
+    if not 1 <= limit <= 500 or offset < 0:
+        raise HttpError(422, "limit must be 1..500 and offset ≥ 0")
+    endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
+    entries = webhook_log_list(endpoint=endpoint)
+    count = entries.count()
+    return {
+        "items": [log_data(e) for e in entries[offset : offset + limit]],
+        "count": count,
+        "offset": offset,
+        "limit": limit,
+    }
+
+
+@webhooks_router.post(
+    "/{endpoint_id}/replay",
+    response={202: dict},
+    summary="Send one event again, or every subscribed event since a time",
+)
+def webhook_replay_request(request: HttpRequest, endpoint_id: UUID, body: ReplayIn):
+    endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
+    count = webhook_replay(endpoint=endpoint, event_id=body.event_id, since=body.since)
+    return 202, {"scheduled": count}
+
+
+def connection_data(connection: Connection, *, token: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(connection.pk),
+        "platform": connection.platform,
+        "name": connection.name,
+        "is_active": connection.is_active,
+        "token_prefix": connection.token_prefix,
+        "last_received_at": (
+            connection.last_received_at.isoformat() if connection.last_received_at else None
+        ),
+        "created_at": connection.created_at.isoformat(),
+    }
+    if connection.platform == Platform.TILDA:
+        data["api_key_name"] = connection.api_key_name or "api_key"
+    if token is not None:
+        data["inbound_url"] = f"/api/v1/inbound/{token}"
+    return data
+
+
+class ConnectionIn(Schema):
+    platform: str = Field(description="woocommerce | shopify | tilda | json")
+    secret: str = Field(
+        description="the platform's webhook secret (WooCommerce, Shopify, json) or Tilda API key"
+    )
+    name: str = ""
+    api_key_name: str = Field("", description="Tilda: the name its API key is sent under")
+
+
+@connections_router.post(
+    "", response={201: dict}, summary="Connect a platform; the inbound URL is shown once"
+)
+def connection_create_api(request: HttpRequest, body: ConnectionIn):
+    connection, token = connection_create(
+        store=store_of(request),
+        platform=body.platform,
+        secret=body.secret,
+        name=body.name,
+        api_key_name=body.api_key_name,
+    )
+    return 201, connection_data(connection, token=token)
+
+
+@connections_router.get("", response=list[dict], summary="The store's platform connections")
+def connection_list(request: HttpRequest):
+    return [connection_data(c) for c in connections_list(store=store_of(request))]
+
+
+@connections_router.delete("/{connection_id}", response={204: None}, summary="Disconnect")
+def connection_delete_api(request: HttpRequest, connection_id: UUID):
+    connection_delete(
+        connection=connection_get(store=store_of(request), connection_id=connection_id)
+    )
+    return 204, None
+
+
+@inbound_router.post(
+    "/{token}",
+    auth=None,
+    summary="A platform posts its own order format here (verified by its signature or API key)",
+)
+def inbound(request: HttpRequest, token: str) -> HttpResponse:
+    outcome = inbound_receive(token=token, headers=request.headers, body=request.body)
+    return JsonResponse(
+        outcome.body, status=outcome.status_code, json_dumps_params={"ensure_ascii": False}
+    )

@@ -1,0 +1,56 @@
+"""Every write of the integrations app. Callers import from here."""
+
+from .connections import (
+    CONNECTION_PLATFORM_INVALID,
+    CONNECTION_SECRET_MISSING,
+    InboundOutcome,
+    connection_create,
+    connection_delete,
+    inbound_receive,
+)
+from .delivery import (
+    DeliveryOutcome,
+    webhook_deliveries_claim,
+    webhook_deliveries_fan_out,
+    webhook_delivery_record,
+    webhook_delivery_send,
+    webhooks_dispatch,
+)
+from .endpoints import (
+    WEBHOOK_EVENT_NOT_FOUND,
+    WEBHOOK_EVENTS_INVALID,
+    WEBHOOK_REPLAY_TARGET_MISSING,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_update,
+    webhook_replay,
+    webhook_secret_generate,
+    webhook_secret_rotate,
+)
+from .imports import order_import_preview, order_import_run
+
+__all__ = [
+    "CONNECTION_PLATFORM_INVALID",
+    "CONNECTION_SECRET_MISSING",
+    "WEBHOOK_EVENTS_INVALID",
+    "WEBHOOK_EVENT_NOT_FOUND",
+    "WEBHOOK_REPLAY_TARGET_MISSING",
+    "DeliveryOutcome",
+    "InboundOutcome",
+    "connection_create",
+    "connection_delete",
+    "inbound_receive",
+    "order_import_preview",
+    "order_import_run",
+    "webhook_deliveries_claim",
+    "webhook_deliveries_fan_out",
+    "webhook_delivery_record",
+    "webhook_delivery_send",
+    "webhook_endpoint_create",
+    "webhook_endpoint_delete",
+    "webhook_endpoint_update",
+    "webhook_replay",
+    "webhook_secret_generate",
+    "webhook_secret_rotate",
+    "webhooks_dispatch",
+]
