@@ -35,6 +35,9 @@ def phone_normalize(raw: str, *, default_region: str = "KZ") -> str:
 
 
 def phone_region(e164: str) -> str | None:
+    """The country of an E.164 number. +7 is shared: Kazakhstan holds +7 6xx and +7 7xx."""
+    if e164.startswith("+7") and len(e164) == 12:
+        return "KZ" if e164[2] in "67" else "RU"
     return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
 
 

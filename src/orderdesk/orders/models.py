@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from orderdesk.core.fields import BulkJSONField
 from orderdesk.core.models import BaseModel, uuid7
 
 
@@ -200,7 +201,7 @@ class OrderItem(models.Model):
     category = models.CharField(_("category"), max_length=80, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     price = models.DecimalField(_("price"), max_digits=14, decimal_places=2)
-    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    attributes = BulkJSONField(_("attributes"), default=dict, blank=True)
     added_by_operator = models.BooleanField(_("added during the call"), default=False)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -242,7 +243,7 @@ class OrderEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     actor_label = models.CharField(max_length=100, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = BulkJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=False)
 
     class Meta:
@@ -264,7 +265,7 @@ class StoreEvent(models.Model):
     store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="events")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="store_events")
     type = models.CharField(max_length=40)
-    payload = models.JSONField()
+    payload = BulkJSONField()
     created_at = models.DateTimeField(db_index=False)
 
     class Meta:

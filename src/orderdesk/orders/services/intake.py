@@ -79,8 +79,8 @@ def _orders_store(
     now = timezone.now()
     built = _orders_build(store=store, payloads=list(fresh.values()), now=now)
     Order.objects.bulk_create([order for order, _ in built], ignore_conflicts=True)
-    landed = _orders_existing(store=store, external_ids=list(fresh)) if fresh else {}
-    created = [(order, items) for order, items in built if landed[order.external_id].pk == order.pk]
+    landed = _order_ids(store=store, external_ids=list(fresh)) if fresh else {}
+    created = [(order, items) for order, items in built if landed[order.external_id] == order.pk]
     _orders_after_create(created=created, now=now, actor_label=actor_label)
     created_by_ext = {order.external_id: (order, items) for order, items in created}
     for index, payload in valid:
@@ -90,11 +90,23 @@ def _orders_store(
             result.order, result.items = created_by_ext[ext]
             result.created = True
         else:
-            result.order = (
-                created_by_ext[ext][0]
-                if ext in created_by_ext
-                else (existing.get(ext) or landed[ext])
-            )
+            result.order = created_by_ext[ext][0] if ext in created_by_ext else existing.get(ext)
+    _results_lost_races_fill(store=store, results=results, payload_by_index=payload_by_index)
+
+
+def _results_lost_races_fill(
+    *, store: Store, results: list[IntakeResult], payload_by_index
+) -> None:
+    """Orders another request stored between our read and our insert: theirs is the order."""
+    lost = {
+        payload_by_index[r.index].external_id: r
+        for r in results
+        if r.order is None and not r.errors
+    }
+    if lost:
+        winners = _orders_existing(store=store, external_ids=list(lost))
+        for external_id, result in lost.items():
+            result.order = winners[external_id]
 
 
 def _orders_existing(*, store: Store, external_ids: list[str]) -> dict[str, Order]:
@@ -102,6 +114,13 @@ def _orders_existing(*, store: Store, external_ids: list[str]) -> dict[str, Orde
         "store", "customer", "locality", "carrier"
     )
     return {order.external_id: order for order in orders}
+
+
+def _order_ids(*, store: Store, external_ids: list[str]) -> dict[str, object]:
+    rows = Order.objects.filter(store=store, external_id__in=external_ids).values_list(
+        "external_id", "id"
+    )
+    return dict(rows)
 
 
 def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Customer]:
@@ -221,7 +240,10 @@ def _order_timezone(*, locality, phone: str, store: Store) -> str:
 def _orders_after_create(
     *, created: list[tuple[Order, list[OrderItem]]], now: datetime, actor_label: str
 ) -> None:
-    """Items, the timeline (created, then awaiting confirmation) and the store's order.created."""
+    """Items, the timeline's first event and the store's order.created, in three inserts.
+
+    An accepted order is created straight into awaiting confirmation / queued (the `new` status
+    is never observable), so its one `created` event records that status."""
     OrderItem.objects.bulk_create([item for _, items in created for item in items])
     events, outbox = [], []
     for order, items in created:
@@ -231,20 +253,11 @@ def _orders_after_create(
                 type=OrderEventType.CREATED,
                 actor_label=actor_label,
                 created_at=now,
-                data={"source": order.source, "locality_matched": order.locality_id is not None},
-            )
-        )
-        events.append(
-            OrderEvent(
-                order=order,
-                type=OrderEventType.STATUS_CHANGED,
-                actor_label=actor_label,
-                created_at=now,
                 data={
-                    "from": OrderStatus.NEW,
-                    "to": OrderStatus.AWAITING_CONFIRMATION,
-                    "queue_state": QueueState.QUEUED,
-                    "reason": "accepted",
+                    "source": order.source,
+                    "status": order.status,
+                    "queue_state": order.queue_state,
+                    "locality_matched": order.locality_id is not None,
                 },
             )
         )

@@ -30,7 +30,7 @@ def test_creates_order_in_the_call_queue(store_api, make_payload):
     ]  # fmt: skip
     assert body["total"] == "259990.00"
     order = Order.objects.get()
-    assert list(order.events.values_list("type", flat=True)) == ["created", "status_changed"]
+    assert list(order.events.values_list("type", flat=True)) == ["created"]
     assert StoreEvent.objects.get().type == "order.created"
 
 
@@ -264,11 +264,13 @@ def test_operator_sees_only_orders_they_hold(store_api, operator_api, operator, 
 def test_detail_carries_the_timeline(store_api, make_payload):
     order_id = store_api.post("/api/v1/orders", make_payload()).json()["id"]
     timeline = store_api.get(f"/api/v1/orders/{order_id}").json()["timeline"]
-    assert [(e["type"], e["actor"]) for e in timeline] == [
-        ("created", "store:mebel"),
-        ("status_changed", "store:mebel"),
-    ]
-    assert timeline[1]["data"]["to"] == "awaiting_confirmation"
+    assert [(e["type"], e["actor"]) for e in timeline] == [("created", "store:mebel")]
+    assert timeline[0]["data"] == {
+        "source": "website",
+        "status": "awaiting_confirmation",
+        "queue_state": "queued",
+        "locality_matched": True,
+    }
 
 
 def test_list_filters_and_paginates_newest_change_first(store_api, make_payload):

@@ -1,0 +1,155 @@
+"""Bulk intake throughput against plain bulk_create, in the same run.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/orderdesk_bench .venv/bin/orderdesk migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/orderdesk_bench .venv/bin/python bench/intake.py
+
+The database must be migrated and hold no orders; the benchmark creates its own stores and
+fills them. It sends `--orders` orders (default 200,000) through the bulk intake service in
+batches of `--batch` (default 1,000: the API's limit), then stores `--baseline-orders` rows of
+the same shape, built and validated beforehand, with Django's bulk_create (orders and items).
+Throughput figures are medians of the per-batch rates. The last line printed is JSON:
+{"orders_per_s": …, "baseline_orders_per_s": …, "ratio": …, "peak_rss_mb": …}
+"""
+
+import argparse
+import gc
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from decimal import Decimal
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
+django.setup()
+
+from orderdesk.core.models import uuid7  # noqa: E402
+from orderdesk.delivery.models import Locality  # noqa: E402
+from orderdesk.orders.models import Customer, Order, OrderItem, OrderStatus, QueueState  # noqa: E402
+from orderdesk.orders.services import orders_intake  # noqa: E402
+from orderdesk.stores.services import store_create  # noqa: E402
+
+CITIES = [
+    "Алматы",
+    "Астана",
+    "Шымкент",
+    "Караганда",
+    "Москва",
+    "Новосибирск",
+    "Екатеринбург",
+    "аул Кенжеколь",
+]
+
+
+def payload(rng: random.Random, run: str, number: int) -> dict:
+    """An order as a store sends it; about one customer in five orders twice."""
+    phone_no = rng.randint(0, number // 5 + 1) if rng.random() < 0.2 else number
+    return {
+        "external_id": f"{run}-{number}",
+        "customer": {"name": "Тест Покупатель", "phone": f"+7701{phone_no % 10_000_000:07d}", "language": "ru"},
+        "items": [
+            {"sku": "HRF-450", "name": "Холодильник", "quantity": 1, "price": "259990.00", "category": "fridges"},
+            {"sku": "KTL-17", "name": "Чайник", "quantity": rng.randint(1, 3), "price": "12990.00"},
+        ],
+        "delivery": {"locality": rng.choice(CITIES), "street": "Абая", "house": str(rng.randint(1, 200)),
+                     "apartment": str(rng.randint(1, 300)), "date": "2026-12-01"},
+        "payment": {"method": "cash_on_delivery"},
+    }  # fmt: skip
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_intake(*, total: int, batch: int, rng: random.Random, run: str) -> list[float]:
+    store, _ = store_create(name=f"bench intake {run}", slug=f"bench-intake-{run}")
+    rates = []
+    for start in range(0, total, batch):
+        payloads = [payload(rng, run, n) for n in range(start, min(start + batch, total))]
+        began = time.perf_counter()
+        results = orders_intake(store=store, payloads=payloads, actor_label="bench")
+        rates.append(len(payloads) / (time.perf_counter() - began))
+        assert all(r.created for r in results[: len(payloads) // 2] if not r.errors)
+        del payloads, results
+        if start // batch % 20 == 0:
+            gc.collect()
+            print(
+                f"  intake {start + batch:>7}: {rates[-1]:8.0f} orders/s, rss {peak_rss_mb():.0f} MB",
+                file=sys.stderr,
+            )
+    return rates
+
+
+def baseline_rows(
+    store, customers: dict, payloads: list[dict], localities: dict
+) -> tuple[list, list]:
+    orders, items = [], []
+    for p in payloads:
+        locality = localities.get(p["delivery"]["locality"])
+        order = Order(
+            id=uuid7(), store=store, customer=customers[p["customer"]["phone"]], external_id=p["external_id"],
+            status=OrderStatus.AWAITING_CONFIRMATION, queue_state=QueueState.QUEUED, language="ru",
+            recipient_name=p["customer"]["name"], payment_method=p["payment"]["method"],
+            locality=locality, locality_name=p["delivery"]["locality"], street=p["delivery"]["street"],
+            house=p["delivery"]["house"], apartment=p["delivery"]["apartment"],
+            timezone=locality.timezone if locality else "Asia/Almaty", requested_delivery_on="2026-12-01",
+        )  # fmt: skip
+        orders.append(order)
+        for position, i in enumerate(p["items"]):
+            items.append(OrderItem(order=order, sku=i["sku"], name=i["name"], quantity=i["quantity"],
+                                   price=Decimal(i["price"]), category=i.get("category", ""), position=position))  # fmt: skip
+    return orders, items
+
+
+def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> list[float]:
+    store, _ = store_create(name=f"bench baseline {run}", slug=f"bench-baseline-{run}")
+    localities = {loc.name_ru: loc for loc in Locality.objects.filter(name_ru__in=CITIES)}
+    rates = []
+    for start in range(0, total, batch):
+        payloads = [payload(rng, run + "b", n) for n in range(start, min(start + batch, total))]
+        phones = {p["customer"]["phone"] for p in payloads}
+        Customer.objects.bulk_create(
+            [Customer(store=store, phone=ph) for ph in phones], ignore_conflicts=True
+        )
+        customers = {c.phone: c for c in Customer.objects.filter(store=store, phone__in=phones)}
+        orders, items = baseline_rows(store, customers, payloads, localities)
+        began = time.perf_counter()
+        Order.objects.bulk_create(orders)
+        OrderItem.objects.bulk_create(items)
+        rates.append(len(orders) / (time.perf_counter() - began))
+    return rates
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--orders", type=int, default=200_000)
+    parser.add_argument("--baseline-orders", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+    if Order.objects.exists():
+        sys.exit("the database already holds orders: migrate a fresh one (see the docstring)")
+    run = f"{int(time.time())}"
+    rng = random.Random(42)
+    intake = run_intake(total=args.orders, batch=args.batch, rng=rng, run=run)
+    baseline = run_baseline(total=args.baseline_orders, batch=args.batch, rng=rng, run=run)
+    result = {
+        "orders_per_s": round(statistics.median(intake)),
+        "baseline_orders_per_s": round(statistics.median(baseline)),
+        "ratio": round(statistics.median(intake) / statistics.median(baseline), 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+    print(
+        f"intake: {len(intake)} batches of {args.batch}; baseline: {len(baseline)} batches",
+        file=sys.stderr,
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
