@@ -41,6 +41,9 @@ def delivery_zones_import(*, rows: list[ZoneRow]) -> ZoneImportSummary:
 
 
 @transaction.atomic
-def locality_names_sync(*, locality: Locality) -> None:
-    """Rebuild the matching index after the locality's names or other names were edited."""
+def locality_save(*, locality: Locality) -> Locality:
+    """Save a locality and rebuild its matching names in the same transaction, so intake never
+    matches on names the locality no longer has."""
+    locality.save()
     locality_names_rebuild(locality=locality, names=locality.all_names(), name_model=LocalityName)
+    return locality
