@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from orderdesk.core.errors import NotFoundError, ValidationFailed
 
@@ -45,6 +45,11 @@ class LocalityOut(Schema):
     country: str
 
 
+class ErrorOut(Schema):
+    error: str
+    message: str
+
+
 class DeliveryDatesOut(Schema):
     earliest: date
     allowed: list[date]
@@ -56,7 +61,7 @@ class DeliveryDatesOut(Schema):
 
 @router.get(
     "/dates",
-    response=DeliveryDatesOut,
+    response={200: DeliveryDatesOut, 404: ErrorOut, 422: dict},
     summary="The delivery dates a confirmation at `at` may promise for a locality",
     description=(
         "`at` is an ISO 8601 instant with a UTC offset (default: now). Without `carrier`, the "
@@ -66,10 +71,14 @@ class DeliveryDatesOut(Schema):
 )
 def delivery_dates_get(
     request: HttpRequest,
-    locality: str,
-    at: str | None = None,
-    carrier: str | None = None,
-    country: str | None = None,
+    locality: str = Query(..., description="any name of the locality", examples=["Алматы"]),
+    at: str | None = Query(
+        None,
+        description="the confirmation instant, ISO 8601 with a UTC offset",
+        examples=["2026-11-24T11:59:00+05:00"],
+    ),
+    carrier: str | None = Query(None, description="a carrier code, e.g. garanta"),
+    country: str | None = Query(None, description="KZ or RU"),
 ):
     found = _locality(name=locality, country=country)
     if carrier and carrier_by_code(code=carrier) is None:

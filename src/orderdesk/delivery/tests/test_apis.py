@@ -1,6 +1,10 @@
-import pytest
+from datetime import UTC, datetime
 
-from orderdesk.delivery.models import Carrier, DeliveryZone
+import pytest
+import time_machine
+
+from orderdesk.delivery.models import Carrier, DeliveryZone, Locality
+from orderdesk.delivery.services import locality_save
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +141,34 @@ def test_without_credentials_is_401():
 
     response = Client().get(URL, {"locality": "Алматы", "at": "2026-11-24T10:00:00+05:00"})
     assert response.status_code == 401
+
+
+@time_machine.travel(datetime(2026, 11, 28, 7, 0, tzinfo=UTC), tick=False)
+def test_without_at_the_dates_are_for_now(store_api):
+    # Saturday noon in Almaty: Sunday is no delivery day.
+    response = store_api.get(URL, locality="Алматы")
+    assert response.status_code == 200
+    assert (response.json()["earliest"], response.json()["allowed"][:2]) == (
+        "2026-11-30",
+        ["2026-11-30", "2026-12-01"],
+    )
+
+
+def test_name_in_two_countries_needs_the_country(store_api):
+    twin = Locality.objects.create(
+        country="RU", region="Тест", name_ru="Алматы", name_en="Almaty", timezone="Europe/Moscow"
+    )
+    locality_save(locality=twin)
+    response = store_api.get(URL, locality="Алматы", at="2026-11-24T10:00:00+05:00")
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "locality",
+            "code": "locality_ambiguous",
+            "message": "'Алматы' names several localities: add country (KZ, RU).",
+        }
+    ]
+    response = store_api.get(URL, locality="Алматы", at="2026-11-24T10:00:00+05:00", country="ru")
+    assert response.status_code == 200
+    assert response.json()["locality"] == {"name": "Алматы", "country": "RU"}
+    assert (response.json()["carrier"], response.json()["earliest"]) == ("courier-ru", "2026-11-26")

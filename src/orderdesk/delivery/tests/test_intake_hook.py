@@ -74,3 +74,12 @@ def test_bulk_reads_zones_once_whatever_the_batch_size(store_api, make_payload):
         "Астана": dt.date(2026, 11, 25),
         "Караганда": dt.date(2026, 11, 25),
     }
+
+
+@time_machine.travel(AFTER_NOON_IN_ALMATY, tick=False)
+def test_out_of_city_address_is_flagged_for_a_feasibility_check(store_api, make_payload):
+    payload = make_payload()
+    payload["delivery"]["out_of_city"] = True
+    delivery = _post(store_api, payload)
+    assert (delivery["out_of_city"], delivery["needs_address_check"]) == (True, True)
+    assert delivery["earliest_date"] == "2026-11-25"
