@@ -27,3 +27,22 @@ class ApiBodyLimitMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, the errors Django answers itself (unknown path, wrong method, a crash) are JSON
+    too, so a client can always parse the body."""
+
+    ERRORS = {404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in self.ERRORS:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        body = {"error": self.ERRORS[response.status_code], "message": response.reason_phrase}
+        return JsonResponse(body, status=response.status_code)

@@ -300,3 +300,10 @@ def test_openapi_and_docs_are_served(client):
     assert schema.status_code == 200
     assert "/api/v1/orders" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_unknown_api_path_and_wrong_method_answer_json(store_api):
+    missing = store_api.get("/api/v1/nonexistent")
+    assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
+    wrong = store_api.put("/api/v1/orders", {})
+    assert (wrong.status_code, wrong.json()["error"]) == (405, "method_not_allowed")
