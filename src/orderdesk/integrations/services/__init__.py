@@ -10,8 +10,10 @@ from .connections import (
 )
 from .delivery import (
     DeliveryOutcome,
+    DeliveryRequest,
     webhook_deliveries_claim,
     webhook_deliveries_fan_out,
+    webhook_delivery_prepare,
     webhook_delivery_record,
     webhook_delivery_send,
     webhooks_dispatch,
@@ -36,6 +38,7 @@ __all__ = [
     "WEBHOOK_EVENT_NOT_FOUND",
     "WEBHOOK_REPLAY_TARGET_MISSING",
     "DeliveryOutcome",
+    "DeliveryRequest",
     "InboundOutcome",
     "connection_create",
     "connection_delete",
@@ -44,6 +47,7 @@ __all__ = [
     "order_import_run",
     "webhook_deliveries_claim",
     "webhook_deliveries_fan_out",
+    "webhook_delivery_prepare",
     "webhook_delivery_record",
     "webhook_delivery_send",
     "webhook_endpoint_create",

@@ -166,7 +166,7 @@ def test_events_of_one_order_arrive_in_order_while_other_orders_proceed(
     other = make_order("B-1", customer={"name": "Б", "phone": "+7 702 000 11 22"})
     receiver.answer(503)  # the first order's order.created fails once
     now = timezone.now()
-    drain(now=now)
+    drain(now=now, workers=1)  # one at a time, so the scripted 503 meets the first order
     by_order = [(r.document["data"]["external_id"], r.document["type"]) for r in receiver.requests]
     assert by_order == [("A-1", "order.created"), ("B-1", "order.created")]
     drain(now=now + timedelta(seconds=6))
@@ -299,3 +299,43 @@ def test_connection_refused_is_a_retryable_network_error(store, allow_local, mak
     entry = WebhookLogEntry.objects.get()
     assert entry.error.startswith("ConnectionRefusedError")
     assert entry.outcome == AttemptOutcome.RETRY
+
+
+def test_the_worker_job_sends_what_is_due(endpoint, receiver, make_order):
+    from orderdesk.core.periodic import periodic_jobs_discover
+    from orderdesk.integrations.jobs import webhooks_send_due
+
+    assert webhooks_send_due in [job.func for job in periodic_jobs_discover()]
+    order = make_order()
+    webhooks_send_due()
+    assert [r.document["data"]["id"] for r in receiver.requests] == [str(order.pk)]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_workers_send_each_event_once(store, receiver, make_order):
+    import threading
+
+    from django.db import connection
+
+    webhook_endpoint_create(store=store, url=receiver.url)
+    for n in range(12):
+        make_order(f"C-{n}", customer={"name": "К", "phone": f"+7 701 000 00 {n:02d}"})
+    start = threading.Barrier(3)
+
+    def worker():
+        start.wait()
+        try:
+            drain()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ids = [r.headers["webhook-id"] for r in receiver.requests]
+    assert sorted(ids) == sorted(set(ids))
+    assert len(ids) == 12
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 12
