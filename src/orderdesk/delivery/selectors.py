@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from orderdesk.core.text import name_key
@@ -70,17 +71,23 @@ NO_DELIVERY_ZONE = "no_delivery_zone"
 
 
 class DeliveryZoneIndex:
-    """Every active zone of every active carrier in memory: one query for a batch of orders."""
+    """Active zones of active carriers in memory: one query for a batch of orders.
 
-    def __init__(self) -> None:
+    Every zone by default (intake batches); only what serves `localities` when given (one order,
+    one API call)."""
+
+    def __init__(self, *, localities: list[Locality] | None = None) -> None:
         self._by_locality: dict[tuple[int, int], DeliveryTerms] = {}
         self._by_country: dict[tuple[int, str], DeliveryTerms] = {}
         self._carriers: dict[int, str] = {}
         self._dates: dict[tuple, DeliveryDates | None] = {}  # a batch shares one instant
-        zones = DeliveryZone.objects.filter(is_active=True, carrier__is_active=True).select_related(
-            "carrier", "locality"
-        )
-        for zone in zones:
+        zones = DeliveryZone.objects.filter(is_active=True, carrier__is_active=True)
+        if localities is not None:
+            zones = zones.filter(
+                Q(locality__in=[loc.pk for loc in localities])
+                | Q(locality__isnull=True, country__in={loc.country for loc in localities})
+            )
+        for zone in zones.select_related("carrier", "locality"):
             self._carriers[zone.carrier_id] = zone.carrier.code
             if zone.locality_id:
                 self._by_locality[(zone.carrier_id, zone.locality_id)] = zone.terms()
@@ -116,6 +123,14 @@ class DeliveryZoneIndex:
         return self._dates[key]
 
 
+def delivery_terms_for(
+    *, locality: Locality, carrier_code: str | None = None
+) -> list[DeliveryTerms]:
+    """The zones serving a locality, one per carrier (its own row before its country's `*`)."""
+    zones = DeliveryZoneIndex(localities=[locality])
+    return zones.terms_for(locality=locality, carrier_code=carrier_code)
+
+
 def delivery_dates_for(
     *,
     locality: Locality,
@@ -124,7 +139,7 @@ def delivery_dates_for(
     zones: DeliveryZoneIndex | None = None,
 ) -> DeliveryDates | None:
     """Allowed dates for a locality; `zones` preloaded by batch callers, else read now."""
-    zones = zones if zones is not None else DeliveryZoneIndex()
+    zones = zones if zones is not None else DeliveryZoneIndex(localities=[locality])
     return zones.dates_for(locality=locality, at=at, carrier_code=carrier_code)
 
 

@@ -9,6 +9,7 @@ from orderdesk.delivery.selectors import (
     DELIVERY_DATE_NOT_ALLOWED,
     NO_DELIVERY_ZONE,
     DeliveryZoneIndex,
+    delivery_terms_for,
     order_delivery_date_errors,
     order_delivery_dates,
 )
@@ -150,3 +151,22 @@ def test_inactive_zones_and_carriers_are_ignored(order_in):
     assert order_delivery_dates(order=order, at=BEFORE_NOON).zone.locality == "*"
     Carrier.objects.filter(code="garanta").update(is_active=False)
     assert order_delivery_dates(order=order, at=BEFORE_NOON) is None
+
+
+def test_terms_for_a_locality_one_per_carrier_read_in_one_query(django_assert_num_queries):
+    kazpost = Carrier.objects.create(code="kazpost", name="Казпочта")
+    DeliveryZone.objects.create(carrier=kazpost, country="KZ", lead_days=3, weekdays="1-5")
+    almaty = Locality.objects.get(country="KZ", name_ru="Алматы")
+    with django_assert_num_queries(1):
+        terms = delivery_terms_for(locality=almaty)
+    assert [(t.carrier, t.locality, t.lead_days, t.cutoff) for t in terms] == [
+        ("garanta", "Алматы", 0, time(12)),
+        ("kazpost", "*", 3, None),
+    ]
+    assert [t.carrier for t in delivery_terms_for(locality=almaty, carrier_code="kazpost")] == [
+        "kazpost"
+    ]
+    kazan = Locality.objects.get(country="RU", name_ru="Казань")
+    assert [(t.carrier, t.country) for t in delivery_terms_for(locality=kazan)] == [
+        ("courier-ru", "RU")
+    ]
