@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "orderdesk.catalog",
     "orderdesk.delivery",
     "orderdesk.orders",
+    "orderdesk.calling",
     "orderdesk.integrations",
 ]
 

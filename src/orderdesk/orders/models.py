@@ -84,6 +84,10 @@ class Customer(BaseModel):
                 fields=["store", "phone"], name="orders_customer_store_phone_unique"
             )
         ]
+        indexes = [
+            # calling: the minimum gap between calls to one phone, across stores
+            models.Index(fields=["phone"], name="orders_customer_phone_idx")
+        ]
 
     def __str__(self) -> str:
         return self.name or "—"
@@ -181,6 +185,34 @@ class Order(BaseModel):
             models.Index(fields=["store", "-updated_at"], name="orders_store_updated_idx"),
             # the customer's other open orders
             models.Index(fields=["customer", "status"], name="orders_customer_status_idx"),
+            # The call queue (calling.selectors): one small partial index per claim tier, each
+            # read in next_call_at order; plus the distinct zones of the dialable rows.
+            models.Index(
+                fields=["callback_user", "next_call_at"],
+                condition=models.Q(queue_state="callback"),
+                name="orders_queue_callback_idx",
+            ),
+            models.Index(
+                fields=["next_call_at"],
+                condition=models.Q(queue_state="queued", attempts_count=0),
+                name="orders_queue_new_idx",
+            ),
+            models.Index(
+                fields=["next_call_at"],
+                condition=models.Q(queue_state="queued", attempts_count__gt=0),
+                name="orders_queue_retry_idx",
+            ),
+            models.Index(
+                fields=["timezone"],
+                condition=models.Q(queue_state__in=["queued", "callback"]),
+                name="orders_queue_zone_idx",
+            ),
+            # calling jobs: parked orders (pending check) coming due
+            models.Index(
+                fields=["next_call_at"],
+                condition=models.Q(queue_state="pending_check"),
+                name="orders_queue_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
     ORDER_FIELD_NOT_EDITABLE,
     ORDER_NOT_EDITABLE,
+    ORDER_QUEUE_CONFLICT,
     ORDER_TRANSITION_NOT_ALLOWED,
     STATUS_EVENTS,
     order_event_record,
@@ -12,6 +13,7 @@ from .lifecycle import (
     order_queue_state_set,
     order_status_change,
     order_update,
+    orders_queue_move,
     store_event_publish,
 )
 
@@ -19,6 +21,7 @@ __all__ = [
     "ORDER_CANCEL_REASON_MISSING",
     "ORDER_FIELD_NOT_EDITABLE",
     "ORDER_NOT_EDITABLE",
+    "ORDER_QUEUE_CONFLICT",
     "ORDER_TRANSITION_NOT_ALLOWED",
     "STATUS_EVENTS",
     "IntakeResult",
@@ -28,5 +31,6 @@ __all__ = [
     "order_status_change",
     "order_update",
     "orders_intake",
+    "orders_queue_move",
     "store_event_publish",
 ]

@@ -1,9 +1,11 @@
 """Every write to orders: status transitions, the timeline, the store outbox."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from orderdesk.accounts.models import User
@@ -185,6 +187,73 @@ def order_queue_state_set(
         },
     )
     return order
+
+
+ORDER_QUEUE_CONFLICT = "order_queue_conflict"
+QUEUE_MOVE_FIELDS = frozenset(
+    {
+        "next_call_at", "callback_user", "lease_id", "lease_user", "lease_expires_at",
+        "attempts_count", "first_call_at",
+    }
+)  # fmt: skip
+
+
+@transaction.atomic
+def orders_queue_move(
+    *,
+    orders: Sequence[Order],
+    queue_state: str,
+    fields: dict[str, Any] | None = None,
+    only_if: Q | None = None,
+    actor: User | None = None,
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Move several orders within calling in one conditional UPDATE, each move on its timeline.
+
+    The UPDATE only touches rows still awaiting confirmation and matching `only_if` (the state
+    the caller read); when fewer rows than `orders` match, another writer got there first and
+    ORDER_QUEUE_CONFLICT rolls the whole move back. `fields` may hold expressions (F(), Coalesce)."""
+    fields = fields or {}
+    unknown = sorted(set(fields) - QUEUE_MOVE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a queue field: {unknown}")
+    at = at or timezone.now()
+    ids = [order.pk for order in orders]
+    rows = Order.objects.filter(pk__in=ids, status=OrderStatus.AWAITING_CONFIRMATION)
+    if only_if is not None:
+        rows = rows.filter(only_if)
+    moved = rows.update(queue_state=queue_state, updated_at=at, **fields)
+    if moved != len(ids):
+        raise ApplicationError(
+            ORDER_QUEUE_CONFLICT,
+            "queue_state: the order was changed by someone else meanwhile",
+            status_code=409,
+        )
+    label = actor_label_of(actor, actor_label)
+    next_call_at = fields.get("next_call_at")
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
+            order=order,
+            type=OrderEventType.QUEUE_CHANGED,
+            actor=actor,
+            actor_label=label,
+            created_at=at,
+            data={
+                "from": order.queue_state,
+                "to": queue_state,
+                **(
+                    {"next_call_at": next_call_at.isoformat()}
+                    if isinstance(next_call_at, datetime)
+                    else {}
+                ),
+                **(data or {}),
+            },
+        )
+        for order in orders
+    )
+    return moved
 
 
 ORDER_EDITABLE_FIELDS = frozenset(
