@@ -23,6 +23,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/orders", orders_router)
+api.add_router("/calls", "orderdesk.calling.apis.router")
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/connections", connections_router)
 api.add_router("/inbound", inbound_router)

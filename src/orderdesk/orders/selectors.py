@@ -20,7 +20,10 @@ def orders_visible_to_user(*, user: User) -> QuerySet[Order]:
         return orders
     if user.role == Role.SUPERVISOR:
         return orders.filter(store__in=user.stores.all())
-    return orders.filter(Q(lease_user=user))
+    from orderdesk.calling.models import CallAttempt
+
+    attempted = CallAttempt.orders.through.objects.filter(callattempt__operator=user)
+    return orders.filter(Q(lease_user=user) | Q(pk__in=attempted.values("order_id")))
 
 
 def orders_visible(*, store: Store | None = None, user: User | None = None) -> QuerySet[Order]:

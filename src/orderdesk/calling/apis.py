@@ -1,0 +1,154 @@
+"""The calls router (SPEC 11): claim the next customer, heartbeat, outcome; operator state."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from orderdesk.accounts.models import Role
+from orderdesk.api.auth import user_of
+from orderdesk.orders.representations import order_data
+
+from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
+from .selectors import operator_state_current
+from .services import (
+    Claim,
+    OrderDecision,
+    call_next_claim,
+    call_outcome_record,
+    lease_heartbeat,
+    operator_state_set,
+)
+
+router = Router(tags=["calls"])
+CALLING_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
+Result = Literal[OUTCOME_RESULTS]  # type: ignore[valid-type]
+
+
+def lease_data(lease: Lease, *, resumed: bool = False) -> dict:
+    return {
+        "id": str(lease.pk),
+        "claimed_at": lease.claimed_at.isoformat(),
+        "expires_at": lease.expires_at.isoformat(),
+        "order_ids": lease.order_ids,
+        "resumed": resumed,
+    }
+
+
+def attempt_data(attempt: CallAttempt) -> dict:
+    contacted, final, success = RESULT_FLAGS[attempt.result]
+    return {
+        "id": attempt.pk,
+        "result": attempt.result,
+        "started_at": attempt.started_at.isoformat(),
+        "ended_at": attempt.ended_at.isoformat(),
+        "notes": attempt.notes,
+        "contacted": contacted,
+        "final": final,
+        "success": success,
+    }
+
+
+def claim_data(claim: Claim) -> dict:
+    return {
+        "lease": lease_data(claim.lease, resumed=claim.resumed),
+        "orders": [order_data(order) for order in claim.orders],
+    }
+
+
+@router.post(
+    "/next",
+    response={200: dict, 204: None},
+    summary="Claim the most urgent eligible customer (all their open orders in the store)",
+)
+def call_next(request: HttpRequest):
+    operator = user_of(request, *CALLING_ROLES)
+    claim = call_next_claim(operator=operator)
+    if claim is None:
+        return HttpResponse(status=204)
+    return 200, claim_data(claim)
+
+
+@router.post("/{lease_id}/heartbeat", response=dict, summary="Extend the lease")
+def call_heartbeat(request: HttpRequest, lease_id: UUID):
+    operator = user_of(request, *CALLING_ROLES)
+    return {"lease": lease_data(lease_heartbeat(lease_id=lease_id, operator=operator))}
+
+
+class DecisionIn(Schema):
+    id: UUID
+    decision: Literal["confirm", "cancel"]
+    delivery_date: date | None = None
+    reason: str = ""
+
+
+class OutcomeIn(Schema):
+    result: Result
+    notes: str = ""
+    callback_at: datetime | None = None
+    personal: bool = False
+    reason: str = ""
+    orders: list[DecisionIn] = []
+
+
+@router.post(
+    "/{lease_id}/outcome",
+    response=dict,
+    summary="Record how the call ended and move every order of the lease",
+)
+def call_outcome(request: HttpRequest, lease_id: UUID, payload: OutcomeIn):
+    operator = user_of(request, *CALLING_ROLES)
+    outcome = call_outcome_record(
+        lease_id=lease_id,
+        operator=operator,
+        result=payload.result,
+        notes=payload.notes,
+        callback_at=payload.callback_at,
+        personal=payload.personal,
+        reason=payload.reason,
+        decisions=[
+            OrderDecision(
+                order_id=str(d.id),
+                decision=d.decision,
+                delivery_on=d.delivery_date,
+                reason=d.reason,
+            )
+            for d in payload.orders
+        ],
+    )
+    return {
+        "attempt": attempt_data(outcome.attempt),
+        "orders": [order_data(order) for order in outcome.orders],
+        "replayed": outcome.replayed,
+    }
+
+
+class StateIn(Schema):
+    state: Literal["ready", "paused", "offline"]
+    pause_code: str = ""
+
+
+def state_data(current: OperatorStateSlice | None) -> dict:
+    if current is None:
+        return {"state": "offline", "pause_code": None, "since": None}
+    return {
+        "state": current.state,
+        "pause_code": current.pause_code or None,
+        "since": current.started_at.isoformat(),
+    }
+
+
+@router.get("/state", response=dict, summary="The operator's current state")
+def operator_state(request: HttpRequest):
+    operator = user_of(request, *CALLING_ROLES)
+    return state_data(operator_state_current(operator=operator))
+
+
+@router.post("/state", response=dict, summary="Set the operator's state: ready, paused, offline")
+def operator_state_change(request: HttpRequest, payload: StateIn):
+    operator = user_of(request, *CALLING_ROLES)
+    return state_data(
+        operator_state_set(operator=operator, state=payload.state, pause_code=payload.pause_code)
+    )

@@ -1,0 +1,81 @@
+"""Every write of calling. Callers (API, operator workspace, jobs) import from here.
+
+Claim and lease:
+- `call_next_claim(*, operator, at=None) -> Claim | None`
+- `lease_heartbeat(*, lease_id, operator, at=None) -> Lease` (409 LEASE_NOT_HELD when gone)
+- `leases_expire(*, at=None, limit=200) -> int`
+Outcome:
+- `call_outcome_record(*, lease_id, operator, result, notes="", callback_at=None,
+  personal=False, reason="", decisions=(), at=None) -> OutcomeResult`
+- `order_confirm_errors(*, order, delivery_on, at) -> list[dict]` (the confirmation checks)
+- `callback_at_errors(*, orders, policy, callback_at, at) -> list[dict]`
+Operator state:
+- `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
+Jobs: `pending_checks_release(*, at=None)`, `callbacks_release(*, at=None)`."""
+
+from .housekeeping import callbacks_release, pending_checks_release
+from .leases import (
+    LEASE_NOT_HELD,
+    Claim,
+    call_next_claim,
+    lease_abandon,
+    lease_heartbeat,
+    leases_expire,
+)
+from .operators import (
+    OPERATOR_PAUSE_CODE_INVALID,
+    OPERATOR_PAUSE_CODE_MISSING,
+    OPERATOR_STATE_INVALID,
+    operator_state_set,
+)
+from .outcomes import (
+    ADDRESS_CHECK_REQUIRED,
+    ADDRESS_FIELD_MISSING,
+    CALLBACK_AT_MISSING,
+    CALLBACK_AT_PAST,
+    CALLBACK_AT_TOO_FAR,
+    CALLBACK_OUTSIDE_WINDOW,
+    CANCEL_REASON_INVALID,
+    DECISION_INVALID,
+    DECISION_MISSING,
+    DECISION_UNKNOWN_ORDER,
+    OUTCOME_RESULT_INVALID,
+    Decision,
+    OrderDecision,
+    OutcomeResult,
+    call_outcome_record,
+    callback_at_errors,
+    order_confirm_errors,
+)
+
+__all__ = [
+    "ADDRESS_CHECK_REQUIRED",
+    "ADDRESS_FIELD_MISSING",
+    "CALLBACK_AT_MISSING",
+    "CALLBACK_AT_PAST",
+    "CALLBACK_AT_TOO_FAR",
+    "CALLBACK_OUTSIDE_WINDOW",
+    "CANCEL_REASON_INVALID",
+    "DECISION_INVALID",
+    "DECISION_MISSING",
+    "DECISION_UNKNOWN_ORDER",
+    "LEASE_NOT_HELD",
+    "OPERATOR_PAUSE_CODE_INVALID",
+    "OPERATOR_PAUSE_CODE_MISSING",
+    "OPERATOR_STATE_INVALID",
+    "OUTCOME_RESULT_INVALID",
+    "Claim",
+    "Decision",
+    "OrderDecision",
+    "OutcomeResult",
+    "call_next_claim",
+    "call_outcome_record",
+    "callback_at_errors",
+    "callbacks_release",
+    "lease_abandon",
+    "lease_heartbeat",
+    "leases_expire",
+    "operator_state_set",
+    "order_confirm_errors",
+    "pending_checks_release",
+]

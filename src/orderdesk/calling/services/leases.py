@@ -1,0 +1,310 @@
+"""Claiming the next customer, keeping the lease alive, and freeing leases that expired.
+
+The claim (DESIGN "The call queue"): the queue is a query. The most urgent due order in the
+operator's scope is locked with SKIP LOCKED (PostgreSQL), then its customer (SKIP LOCKED too, so
+two operators never split one customer's orders), then all the customer's dialable orders move to
+`in_call` in one conditional UPDATE whose row count must match what was read. On SQLite the
+IMMEDIATE transaction already serialises claimers and the row count is the arbiter. A claimer
+never waits on a row another claimer holds, so claims cannot deadlock."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from orderdesk.accounts.models import User
+from orderdesk.core.errors import ApplicationError
+from orderdesk.orders.models import Customer, Order, QueueState
+from orderdesk.orders.services import ORDER_QUEUE_CONFLICT, orders_queue_move
+
+from ..models import (
+    CallAttempt,
+    CallingPolicy,
+    CallResult,
+    Lease,
+    LeaseEnd,
+    OperatorState,
+    OperatorStateSlice,
+)
+from ..selectors import (
+    QueueScope,
+    calling_policy_get,
+    customer_dialable_orders,
+    lease_live_of,
+    lease_orders,
+    queue_scope_for,
+    queue_tiers,
+)
+from .operators import operator_state_set
+
+logger = logging.getLogger(__name__)
+
+LEASE_NOT_HELD = "lease_not_held"
+# Heads tried per claim before answering "nothing now" (each skip is a customer another
+# operator is locking this instant, or one inside the minimum gap between calls).
+CLAIM_TRIES = 8
+EXPIRE_ON_CLAIM = 20
+
+
+@dataclass
+class Claim:
+    """A lease and every open order of its customer in the store (held ones: `lease.order_ids`).
+    `resumed` when the operator already held this lease and asked again."""
+
+    lease: Lease
+    orders: list[Order]
+    resumed: bool = False
+
+
+def lease_not_held_error(lease: Lease) -> ApplicationError:
+    return ApplicationError(
+        LEASE_NOT_HELD,
+        "lease: this call is no longer yours (it expired or its outcome is recorded)",
+        status_code=409,
+        lease=str(lease.pk),
+    )
+
+
+def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | None:
+    """The most urgent eligible customer for this operator, leased; None when nobody is due.
+
+    An operator holds at most one lease: asking again while holding a live one returns it; an
+    expired one is closed as abandoned first. Other expired leases are freed here too, a few at
+    a time, so the queue does not depend on the periodic job having run."""
+    at = at or timezone.now()
+    live = lease_live_of(operator=operator)
+    if live is not None:
+        if live.expires_at > at:
+            return Claim(lease=live, orders=lease_orders(lease=live), resumed=True)
+        with transaction.atomic():
+            lease = Lease.objects.select_for_update().get(pk=live.pk)
+            if lease.is_live:
+                lease_abandon(lease=lease, at=at)
+    leases_expire(at=at, limit=EXPIRE_ON_CLAIM)
+    scope = queue_scope_for(operator=operator, at=at)
+    if scope is None:
+        return None
+    skipped: set[int] = set()
+    for _try in range(CLAIM_TRIES):
+        try:
+            claim = _claim_once(operator=operator, scope=scope, at=at, skipped=skipped)
+        except IntegrityError:
+            # The same operator claimed in another tab at this instant: that lease is theirs.
+            live = lease_live_of(operator=operator)
+            if live is None:
+                raise
+            return Claim(lease=live, orders=lease_orders(lease=live), resumed=True)
+        except ApplicationError as exc:
+            if exc.code != ORDER_QUEUE_CONFLICT:
+                raise
+            continue
+        if claim is not _SKIP:
+            return claim  # type: ignore[return-value]
+    return None
+
+
+_SKIP = object()
+
+
+def _queue_head(
+    *, scope: QueueScope, operator: User, at: datetime, skipped: set[int]
+) -> Order | None:
+    for tier in queue_tiers(scope=scope, operator=operator, at=at):
+        if skipped:
+            tier = tier.exclude(customer_id__in=skipped)
+        head = (
+            tier.select_for_update(skip_locked=True, of=("self",))
+            .only("id", "store_id", "customer_id")
+            .first()
+        )
+        if head is not None:
+            return head
+    return None
+
+
+def _claim_once(
+    *, operator: User, scope: QueueScope, at: datetime, skipped: set[int]
+) -> Claim | object | None:
+    """One try in one transaction: a Claim; None when nothing is due for this operator; _SKIP
+    when the head's customer cannot be called this instant (added to `skipped`)."""
+    with transaction.atomic():
+        head = _queue_head(scope=scope, operator=operator, at=at, skipped=skipped)
+        if head is None:
+            return None
+        customer = (
+            Customer.objects.select_for_update(skip_locked=True)
+            .filter(pk=head.customer_id)
+            .only("id", "phone")
+            .first()
+        )
+        if customer is None:
+            skipped.add(head.customer_id)
+            return _SKIP
+        policy = scope.policies[head.store_id]
+        group = list(
+            customer_dialable_orders(store_id=head.store_id, customer_id=customer.pk)
+            .select_for_update(of=("self",))
+            .only("id", "queue_state", "next_call_at", "callback_user_id", "timezone")
+        )
+        gap_until = _gap_until(customer=customer, policy=policy, at=at)
+        if gap_until is not None:
+            _push_to_gap_end(orders=group, until=gap_until)
+            skipped.add(customer.pk)
+            return _SKIP
+        return _lease_open(operator=operator, policy=policy, head=head, group=group, at=at)
+
+
+def _gap_until(*, customer: Customer, policy: CallingPolicy, at: datetime) -> datetime | None:
+    """The end of the minimum gap since the last call to this phone (any store), or None."""
+    if not policy.min_gap_minutes:
+        return None
+    same_phone = Customer.objects.filter(phone=customer.phone).values("pk")
+    last = (
+        CallAttempt.objects.filter(customer__in=same_phone, ended_at__gt=at - policy.min_gap)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    live = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True).exists()
+    if live:
+        return at + policy.min_gap
+    return last + policy.min_gap if last else None
+
+
+def _push_to_gap_end(*, orders: list[Order], until: datetime) -> None:
+    for state in (QueueState.QUEUED, QueueState.CALLBACK):
+        due = [o for o in orders if o.queue_state == state and o.next_call_at < until]
+        if due:
+            orders_queue_move(
+                orders=due,
+                queue_state=state,
+                fields={"next_call_at": until},
+                only_if=Q(queue_state=state),
+                actor_label="system",
+                data={"reason": "min_gap"},
+            )
+
+
+def _lease_open(
+    *, operator: User, policy: CallingPolicy, head: Order, group: list[Order], at: datetime
+) -> Claim:
+    held = [
+        {
+            "id": str(order.pk),
+            "queue_state": order.queue_state,
+            "next_call_at": order.next_call_at.isoformat() if order.next_call_at else None,
+            "callback_user_id": order.callback_user_id,
+        }
+        for order in group
+    ]
+    lease = Lease.objects.create(
+        operator=operator,
+        store_id=head.store_id,
+        customer_id=head.customer_id,
+        held=held,
+        claimed_at=at,
+        expires_at=at + policy.lease_duration,
+    )
+    orders_queue_move(
+        orders=group,
+        queue_state=QueueState.IN_CALL,
+        fields={"lease_id": lease.pk, "lease_user": operator, "lease_expires_at": lease.expires_at},
+        only_if=Q(queue_state__in=[QueueState.QUEUED, QueueState.CALLBACK]),
+        actor=operator,
+        data={"lease": str(lease.pk)},
+        at=at,
+    )
+    operator_state_set(operator=operator, state=OperatorState.IN_CALL, at=at)
+    return Claim(lease=lease, orders=lease_orders(lease=lease))
+
+
+def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> Lease:
+    """Extend a live lease by the store's lease length; 409 once it is no longer held."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        lease = _lease_lock(lease_id=lease_id, operator=operator)
+        if lease.is_live and lease.expires_at > at:
+            lease.expires_at = at + calling_policy_get(store=lease.store_id).lease_duration
+            lease.save(update_fields=["expires_at"])
+            Order.objects.filter(lease_id=lease.pk, queue_state=QueueState.IN_CALL).update(
+                lease_expires_at=lease.expires_at
+            )
+            return lease
+        if lease.is_live:
+            lease_abandon(lease=lease, at=at)
+    raise lease_not_held_error(lease)
+
+
+def _lease_lock(*, lease_id, operator: User) -> Lease:
+    from ..selectors import lease_get
+
+    lease_get(lease_id=lease_id, operator=operator)  # 404 for another operator's lease
+    return Lease.objects.select_for_update().get(pk=lease_id)
+
+
+def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
+    """Close a lease nobody finished (the caller holds its row lock): every order it still holds
+    returns to its queue place as it was at claim time, and the attempt is recorded as
+    abandoned, so reports see it and the minimum gap protects the customer."""
+    snapshot = {entry["id"]: entry for entry in lease.held}
+    still_held = list(
+        Order.objects.select_for_update(of=("self",))
+        .filter(lease_id=lease.pk, queue_state=QueueState.IN_CALL)
+        .only("id", "queue_state")
+    )
+    for order in still_held:
+        entry = snapshot.get(str(order.pk), {})
+        next_call_at = entry.get("next_call_at")
+        orders_queue_move(
+            orders=[order],
+            queue_state=entry.get("queue_state") or QueueState.QUEUED,
+            fields={
+                "lease_id": None,
+                "lease_user": None,
+                "lease_expires_at": None,
+                "next_call_at": datetime.fromisoformat(next_call_at) if next_call_at else at,
+                "callback_user": entry.get("callback_user_id"),
+            },
+            only_if=Q(lease_id=lease.pk, queue_state=QueueState.IN_CALL),
+            actor_label="system",
+            data={"reason": "lease_expired", "lease": str(lease.pk)},
+            at=at,
+        )
+    attempt = CallAttempt.objects.create(
+        lease=lease,
+        operator_id=lease.operator_id,
+        store_id=lease.store_id,
+        customer_id=lease.customer_id,
+        started_at=lease.claimed_at,
+        ended_at=min(at, lease.expires_at),  # the hold lapsed then, whenever it is noticed
+        result=CallResult.ABANDONED,
+    )
+    attempt.orders.set(lease.order_ids)
+    lease.ended_at, lease.end_reason = at, LeaseEnd.EXPIRED
+    lease.save(update_fields=["ended_at", "end_reason"])
+    current = OperatorStateSlice.objects.filter(operator_id=lease.operator_id, ended_at=None)
+    if current.filter(state=OperatorState.IN_CALL).exists():
+        operator_state_set(operator=lease.operator, state=OperatorState.OFFLINE, at=at)
+    logger.info("lease %s of operator %s expired", lease.pk, lease.operator_id)
+    return attempt
+
+
+def leases_expire(*, at: datetime | None = None, limit: int = 200) -> int:
+    """Free every lease past its expiry (the periodic job; claims call it too). Safe in several
+    workers at once: leases are taken with SKIP LOCKED."""
+    at = at or timezone.now()
+    due = Lease.objects.filter(ended_at__isnull=True, expires_at__lte=at)
+    if not due.exists():
+        return 0
+    with transaction.atomic():
+        leases = list(
+            due.select_for_update(skip_locked=True)
+            .select_related("operator")
+            .order_by("expires_at")[:limit]
+        )
+        for lease in leases:
+            lease_abandon(lease=lease, at=at)
+    return len(leases)

@@ -1,0 +1,100 @@
+"""Hundreds of claims at once on PostgreSQL: never two operators on one order."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from orderdesk.accounts.services import user_create
+from orderdesk.calling.models import Lease
+from orderdesk.calling.services import call_next_claim, call_outcome_record
+from orderdesk.orders.models import Customer, Order, OrderStatus, QueueState
+from orderdesk.stores.services import store_create
+
+THREADS = 50
+ORDERS = 500
+
+
+def _orders_bulk(store, count: int) -> None:
+    """`count` queued orders of `count // 2` customers (two orders each) in Almaty."""
+    now = timezone.now()
+    customers = Customer.objects.bulk_create(
+        Customer(store=store, phone=f"+7701{n:07d}", name="Тест") for n in range(count // 2)
+    )
+    Order.objects.bulk_create(
+        Order(
+            store=store,
+            customer=customers[n // 2],
+            external_id=f"C-{n}",
+            status=OrderStatus.AWAITING_CONFIRMATION,
+            queue_state=QueueState.QUEUED,
+            payment_method="cash_on_delivery",
+            locality_name="Алматы",
+            timezone="Asia/Almaty",
+            next_call_at=now - timedelta(minutes=n % 60),
+        )
+        for n in range(count)
+    )
+
+
+def _all_hours_window(store) -> None:
+    from orderdesk.calling.models import CallingPolicy
+
+    CallingPolicy.objects.update_or_create(
+        store=store,
+        defaults={
+            "windows": {str(d): ["00:00", "23:59"] for d in range(1, 8)},
+            "min_gap_minutes": 0,
+        },
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_threads_claim_five_hundred_orders_each_exactly_once():
+    store, _ = store_create(name="Конкурс", slug="race")
+    _all_hours_window(store)
+    _orders_bulk(store, ORDERS)
+    operators = [
+        user_create(username=f"race{n}", role="operator", store_slugs=["race"])[0]
+        for n in range(THREADS)
+    ]
+    claimed: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    start = threading.Barrier(THREADS)
+
+    def work(operator) -> None:
+        try:
+            start.wait()
+            while (claim := call_next_claim(operator=operator)) is not None:
+                with lock:
+                    claimed.extend(claim.lease.order_ids)
+                call_outcome_record(
+                    lease_id=claim.lease.pk,
+                    operator=operator,
+                    result="cancelled",
+                    reason="test_order",
+                )
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(op,)) for op in operators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors[:3]
+    counts = Counter(claimed)
+    assert len(counts) == ORDERS
+    assert max(counts.values()) == 1
+    assert Order.objects.filter(status=OrderStatus.CANCELLED).count() == ORDERS
+    assert Lease.objects.filter(ended_at__isnull=True).count() == 0
+    # Each lease took both orders of its customer together.
+    assert all(len(lease.held) == 2 for lease in Lease.objects.all())
+    assert connection.vendor == "postgresql"
