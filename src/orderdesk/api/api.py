@@ -7,7 +7,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed
-from orderdesk.integrations.apis import connections_router, inbound_router, webhooks_router
+from orderdesk.integrations.apis import (
+    connections_router,
+    imports_router,
+    inbound_router,
+    webhooks_router,
+)
 from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
@@ -27,6 +32,7 @@ api.add_router("/calls", "orderdesk.calling.apis.router")
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/connections", connections_router)
 api.add_router("/inbound", inbound_router)
+api.add_router("/imports", imports_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
 
 

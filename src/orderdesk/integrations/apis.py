@@ -4,17 +4,28 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from pydantic import Field
 
-from orderdesk.api.auth import store_of
+from orderdesk.accounts.models import Role
+from orderdesk.api.auth import store_of, user_of
 
-from .models import WEBHOOK_EVENT_TYPES, Connection, Platform, WebhookEndpoint, WebhookLogEntry
+from .models import (
+    WEBHOOK_EVENT_TYPES,
+    Connection,
+    OrderImport,
+    Platform,
+    WebhookEndpoint,
+    WebhookLogEntry,
+)
 from .selectors import (
     connection_get,
     connections_list,
+    import_stores_for,
+    order_import_get,
     webhook_endpoint_get,
     webhook_endpoints_list,
     webhook_log_list,
@@ -23,6 +34,8 @@ from .services import (
     connection_create,
     connection_delete,
     inbound_receive,
+    order_import_preview,
+    order_import_run,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_update,
@@ -33,6 +46,7 @@ from .services import (
 webhooks_router = Router(tags=["webhooks"])
 connections_router = Router(tags=["connections"])
 inbound_router = Router(tags=["connections"])
+imports_router = Router(tags=["imports"])
 
 
 def endpoint_data(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> dict[str, Any]:
@@ -235,3 +249,54 @@ def inbound(request: HttpRequest, token: str) -> HttpResponse:
     return JsonResponse(
         outcome.body, status=outcome.status_code, json_dumps_params={"ensure_ascii": False}
     )
+
+
+def import_data(order_import: OrderImport) -> dict[str, Any]:
+    return {
+        "id": str(order_import.pk),
+        "store": order_import.store.slug,
+        "file_name": order_import.file_name,
+        "status": order_import.status,
+        "orders": [
+            {
+                "external_id": o["external_id"],
+                "rows": o["rows"],
+                "items": o["items"],
+                "exists": o["exists"],
+                "errors": o["errors"],
+                "result": o.get("result"),
+            }
+            for o in order_import.orders
+        ],
+        "row_errors": order_import.row_errors,
+        "created": order_import.created_count,
+        "existing": order_import.existing_count,
+        "failed": order_import.failed_count,
+    }
+
+
+@imports_router.post(
+    "",
+    response={201: dict},
+    summary="Check a CSV or Excel file of orders (supervisor or admin token); nothing is stored",
+)
+def import_preview(request: HttpRequest, store: Form[str], file: File[UploadedFile]):
+    user = user_of(request, Role.SUPERVISOR, Role.ADMIN)
+    target = import_stores_for(user=user).filter(slug=store).first()
+    if target is None:
+        raise Http404(f"store {store} not found")
+    order_import = order_import_preview(
+        store=target, user=user, file_name=file.name or "upload.csv", data=file.read()
+    )
+    return 201, import_data(order_import)
+
+
+@imports_router.post(
+    "/{import_id}/run",
+    response=dict,
+    summary="Store the previewed orders without errors; those already there are not duplicated",
+)
+def import_run(request: HttpRequest, import_id: UUID):
+    user = user_of(request, Role.SUPERVISOR, Role.ADMIN)
+    order_import = order_import_get(user=user, import_id=import_id)
+    return import_data(order_import_run(order_import=order_import, user=user))

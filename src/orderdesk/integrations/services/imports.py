@@ -26,11 +26,13 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 def order_import_preview(*, store: Store, user: User, file_name: str, data: bytes) -> OrderImport:
     """Parse and check the whole file without storing an order; keep what was checked."""
     if len(data) > MAX_FILE_BYTES:
-        raise ApplicationError(IMPORT_FILE_UNREADABLE, _("The file is larger than 5 MB."))
+        raise ApplicationError(
+            IMPORT_FILE_UNREADABLE, _("The file is larger than 5 MB."), status_code=422
+        )
     try:
         grouped, problems = table_orders(table_rows(file_name=file_name, data=data))
     except TableError as exc:
-        raise ApplicationError(IMPORT_FILE_UNREADABLE, str(exc)) from exc
+        raise ApplicationError(IMPORT_FILE_UNREADABLE, str(exc), status_code=422) from exc
     required = category_required_attributes(store_id=store.pk)
     existing = set(
         Order.objects.filter(
@@ -78,7 +80,9 @@ def order_import_run(*, order_import: OrderImport, user: User) -> OrderImport:
     as existing, not created again."""
     order_import = OrderImport.objects.select_for_update().get(pk=order_import.pk)
     if order_import.status == ImportStatus.IMPORTED:
-        raise ApplicationError(IMPORT_ALREADY_RUN, _("This file has already been imported."))
+        raise ApplicationError(
+            IMPORT_ALREADY_RUN, _("This file has already been imported."), status_code=409
+        )
     valid = [o for o in order_import.orders if not o["errors"]]
     results = orders_intake(
         store=order_import.store,

@@ -190,3 +190,55 @@ def test_semicolon_and_windows_1251_csv_from_excel():
     assert orders[0].payload["items"] == [
         {"sku": "S", "name": "Стул", "quantity": "1", "price": "100"}
     ]
+
+
+# The same import through the API, for scripts (a supervisor's or admin's token) ------------------
+
+
+@pytest.fixture
+def supervisor_api(store):
+    from orderdesk.conftest import ApiClient
+
+    _, _, token = user_create(username="sup-api", role="supervisor", store_slugs=[store.slug])
+    return ApiClient(token)
+
+
+def api_upload(api, slug: str, content: bytes, name: str = "orders.csv"):
+    file = io.BytesIO(content)
+    file.name = name
+    return api.client.post("/api/v1/imports", {"store": slug, "file": file}, headers=api._headers())
+
+
+def test_api_preview_then_run_then_rerun(supervisor_api, store):
+    response = api_upload(supervisor_api, store.slug, CSV.encode())
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(o["external_id"], bool(o["errors"])) for o in body["orders"]] == [
+        ("F-1", False), ("F-2", True), ("F-3", True),
+    ]  # fmt: skip
+    assert not Order.objects.exists()
+    run = supervisor_api.post(f"/api/v1/imports/{body['id']}/run")
+    assert run.status_code == 200
+    assert (run.json()["created"], run.json()["existing"]) == (1, 0)
+    again = supervisor_api.post(f"/api/v1/imports/{body['id']}/run")
+    assert again.status_code == 409
+    second = api_upload(supervisor_api, store.slug, CSV.encode()).json()
+    rerun = supervisor_api.post(f"/api/v1/imports/{second['id']}/run").json()
+    assert (rerun["created"], rerun["existing"]) == (0, 1)
+    assert Order.objects.count() == 1
+
+
+def test_api_import_refuses_operators_stores_and_foreign_stores(
+    supervisor_api, operator_api, store_api, store
+):
+    assert api_upload(operator_api, store.slug, CSV.encode()).status_code == 403
+    assert api_upload(store_api, store.slug, CSV.encode()).status_code == 403
+    store_create(name="Чужой магазин", slug="foreign")
+    assert api_upload(supervisor_api, "foreign", CSV.encode()).status_code == 404
+    assert not OrderImport.objects.exists()
+
+
+def test_api_import_reports_an_unreadable_file(supervisor_api, store):
+    response = api_upload(supervisor_api, store.slug, b"x", name="orders.pdf")
+    assert response.status_code == 422
+    assert response.json()["error"] == "import_file_unreadable"

@@ -114,3 +114,15 @@ def test_send_time_check_refuses_after_dns_resolution(store, receiver, make_orde
 )
 def test_address_is_public(address, public):
     assert address_is_public(address) is public
+
+
+def test_changing_the_url_to_an_internal_address_is_refused(store_api, settings):
+    settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = True
+    created = store_api.post("/api/v1/webhooks", {"url": "https://127.0.0.1:9/hook"}).json()
+    settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = False
+    response = store_api.patch(
+        f"/api/v1/webhooks/{created['id']}", {"url": "https://169.254.169.254/latest/"}
+    )
+    assert response.status_code == 422
+    assert response.json()["error"] == ADDRESS_NOT_ALLOWED
+    assert WebhookEndpoint.objects.get().url == "https://127.0.0.1:9/hook"
