@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,8 @@ from .promise import DeliveryDates, DeliveryTerms, delivery_dates
 
 if TYPE_CHECKING:
     from orderdesk.orders.models import Order
+
+logger = logging.getLogger(__name__)
 
 
 def locality_match(*, name: str, country: str | None = None) -> Locality | None:
@@ -88,11 +91,16 @@ class DeliveryZoneIndex:
                 | Q(locality__isnull=True, country__in={loc.country for loc in localities})
             )
         for zone in zones.select_related("carrier", "locality"):
+            try:
+                terms = zone.terms()
+            except ValueError:  # written around validation; intake must go on without it
+                logger.exception("delivery zone %s has unreadable terms; skipped", zone.pk)
+                continue
             self._carriers[zone.carrier_id] = zone.carrier.code
             if zone.locality_id:
-                self._by_locality[(zone.carrier_id, zone.locality_id)] = zone.terms()
+                self._by_locality[(zone.carrier_id, zone.locality_id)] = terms
             else:
-                self._by_country[(zone.carrier_id, zone.country)] = zone.terms()
+                self._by_country[(zone.carrier_id, zone.country)] = terms
 
     def terms_for(
         self, *, locality: Locality, carrier_code: str | None = None

@@ -170,3 +170,10 @@ def test_terms_for_a_locality_one_per_carrier_read_in_one_query(django_assert_nu
     assert [(t.carrier, t.country) for t in delivery_terms_for(locality=kazan)] == [
         ("courier-ru", "RU")
     ]
+
+
+def test_zone_with_unreadable_terms_is_skipped_not_fatal(order_in, caplog):
+    DeliveryZone.objects.filter(locality__name_ru="Алматы").update(weekdays="каждый день")
+    dates = order_delivery_dates(order=order_in(), at=BEFORE_NOON)
+    assert (dates.zone.locality, dates.earliest) == ("*", date(2026, 11, 25))
+    assert "has unreadable terms; skipped" in caplog.text
