@@ -4,7 +4,7 @@ import time
 
 from orderdesk.core.periodic import periodic
 
-from .services import webhooks_dispatch
+from .services import webhook_history_purge, webhooks_dispatch
 
 # One run sends what is due but yields the worker's periodic thread after this long, so the
 # other jobs (lease expiry…) keep their rhythm even when many receivers are slow.
@@ -17,3 +17,8 @@ def webhooks_send_due() -> None:
     stop_at = time.monotonic() + RUN_BUDGET_SECONDS
     while webhooks_dispatch() and time.monotonic() < stop_at:
         pass
+
+
+@periodic(every_seconds=3600)
+def webhook_history_trim() -> None:
+    webhook_history_purge()

@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -192,7 +193,15 @@ TILDA_FIELDS = {
     "locality": ("city", "город", "locality", "населенный пункт", "населённый пункт"),
     "address_line": ("address", "адрес", "адрес доставки", "delivery_address"),
     "comment": ("comment", "комментарий", "comments"),
+    # a lead form without a cart names its product in a field of its own
+    "product": ("product", "товар", "tovar"),
+    "price": ("price", "цена"),
+    "quantity": ("quantity", "количество"),
 }
+# Without the "products as an array" option Tilda writes each product as one line of text.
+TILDA_PRODUCT_LINE = re.compile(
+    r"^(?P<name>.+?)\s*-\s*(?P<quantity>\d+)\s*x\s*(?P<price>\d+(?:[.,]\d+)?)", re.I
+)
 
 
 def _tilda_form(body: bytes, content_type: str) -> dict[str, Any]:
@@ -239,10 +248,41 @@ def _tilda_payment(form: dict[str, Any]) -> dict[str, Any]:
     return payment if isinstance(payment, dict) else {}
 
 
+def _tilda_items(form: dict[str, Any], payment: dict[str, Any]) -> list[dict[str, Any]]:
+    items = []
+    for product in payment.get("products") or []:
+        if isinstance(product, dict):
+            items.append(
+                {
+                    "sku": _text(product.get("sku") or product.get("externalid"))
+                    or _text(product.get("name")),
+                    "name": _text(product.get("name")),
+                    "quantity": product.get("quantity") or 1,
+                    "price": _money(product.get("price")),
+                }
+            )
+        elif match := TILDA_PRODUCT_LINE.match(_text(product)):
+            name = match.group("name").strip()
+            price = _money(match.group("price").replace(",", "."))
+            items.append(
+                {"sku": name, "name": name, "quantity": match.group("quantity"), "price": price}
+            )
+    if not items and _tilda_value(form, "product"):
+        name = _tilda_value(form, "product")
+        items.append(
+            {
+                "sku": name,
+                "name": name,
+                "quantity": _tilda_value(form, "quantity") or 1,
+                "price": _money(_tilda_value(form, "price") or "0"),
+            }
+        )
+    return items
+
+
 def tilda_order(form: dict[str, Any]) -> dict[str, Any]:
     """The cart's order id when the form is a cart checkout, else the submission's `tranid`."""
     payment = _tilda_payment(form)
-    products = [p for p in payment.get("products") or [] if isinstance(p, dict)]
     return {
         "external_id": _text(payment.get("orderid")) or _text(form.get("tranid")),
         "source": "website",
@@ -251,15 +291,7 @@ def tilda_order(form: dict[str, Any]) -> dict[str, Any]:
             "phone": _tilda_value(form, "phone"),
             "email": _tilda_value(form, "email"),
         },
-        "items": [
-            {
-                "sku": _text(p.get("sku")) or _text(p.get("externalid")) or _text(p.get("name")),
-                "name": _text(p.get("name")),
-                "quantity": p.get("quantity") or 1,
-                "price": _money(p.get("price")),
-            }
-            for p in products
-        ],
+        "items": _tilda_items(form, payment),
         "delivery": {
             "locality": _tilda_value(form, "locality"),
             "address_line": _tilda_value(form, "address_line"),

@@ -16,6 +16,7 @@ from .delivery import (
     webhook_delivery_prepare,
     webhook_delivery_record,
     webhook_delivery_send,
+    webhook_history_purge,
     webhooks_dispatch,
 )
 from .endpoints import (
@@ -53,6 +54,7 @@ __all__ = [
     "webhook_endpoint_create",
     "webhook_endpoint_delete",
     "webhook_endpoint_update",
+    "webhook_history_purge",
     "webhook_replay",
     "webhook_secret_generate",
     "webhook_secret_rotate",

@@ -51,6 +51,8 @@ FANOUT_MARGIN = timedelta(minutes=10)
 LEASE = timedelta(seconds=60)
 USER_AGENT = "orderdesk-webhooks/1"
 DISABLED_MESSAGE = "disabled after failing deliveries for 3 days; re-enable it to resume"
+# How long the delivery log and finished deliveries are kept.
+HISTORY_KEPT = timedelta(days=30)
 
 
 def webhook_deliveries_fan_out(*, now: datetime | None = None) -> int:
@@ -328,3 +330,15 @@ def webhooks_dispatch(
     for outcome in outcomes:
         webhook_delivery_record(outcome=outcome, now=now, delays=delays)
     return len(outcomes)
+
+
+@transaction.atomic
+def webhook_history_purge(*, now: datetime | None = None, kept: timedelta = HISTORY_KEPT) -> int:
+    """Forget log entries and finished deliveries older than `kept`; owed deliveries stay. The
+    fan-out never looks that far back, so a purged delivery is not created again."""
+    cutoff = (now or timezone.now()) - kept
+    log, _ = WebhookLogEntry.objects.filter(created_at__lt=cutoff).delete()
+    finished, _ = WebhookDelivery.objects.filter(
+        status__in=(DeliveryStatus.SUCCEEDED, DeliveryStatus.FAILED), event_created_at__lt=cutoff
+    ).delete()
+    return log + finished

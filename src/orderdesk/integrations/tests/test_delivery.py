@@ -339,3 +339,20 @@ def test_concurrent_workers_send_each_event_once(store, receiver, make_order):
     assert sorted(ids) == sorted(set(ids))
     assert len(ids) == 12
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).count() == 12
+
+
+def test_old_history_is_purged_but_owed_deliveries_stay(endpoint, receiver, make_order, confirm):
+    from orderdesk.integrations.services import webhook_history_purge
+
+    order = make_order()
+    drain()
+    confirm(order)
+    receiver.default = 500
+    later = timezone.now() + timedelta(days=31)
+    assert drain(now=later) == 1  # a month on, order.confirmed fails: owed
+    assert webhook_history_purge(now=later) == 2  # the old log entry and the delivered event
+    owed = WebhookDelivery.objects.get()
+    assert (owed.status, owed.event.type) == (DeliveryStatus.PENDING, "order.confirmed")
+    assert list(WebhookLogEntry.objects.values_list("attempt", flat=True)) == [1]
+    assert drain(now=later + timedelta(seconds=6)) == 1  # still sent, nothing fanned out again
+    assert receiver.types == ["order.created", "order.confirmed", "order.confirmed"]

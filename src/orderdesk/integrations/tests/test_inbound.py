@@ -458,3 +458,34 @@ def test_another_store_cannot_delete_a_connection(store_api, other_store_api):
     connection = Connection.objects.get()
     assert other_store_api.delete(f"/api/v1/connections/{connection.pk}").status_code == 404
     assert Connection.objects.filter(pk=connection.pk).exists()
+
+
+def test_tilda_products_written_as_text_lines(store_api):
+    url = connect(store_api, "tilda")
+    payment = {"orderid": "1987654322", "amount": "25980",
+               "products": ["Плед шерстяной - 2x12990 = 25980"]}  # fmt: skip
+    body = tilda_body(payment=json.dumps(payment, ensure_ascii=False))
+    response = post(url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.content
+    item = Order.objects.get().items.get()
+    assert (item.name, item.quantity, str(item.price)) == ("Плед шерстяной", 2, "12990.00")
+
+
+def test_tilda_lead_form_with_a_product_field(store_api):
+    url = connect(store_api, "tilda")
+    body = tilda_body(payment=None, Product="Кондиционер AC-12", Price="189990")
+    response = post(url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201, response.content
+    order = Order.objects.get()
+    assert order.external_id == "6543210:9876543"
+    item = order.items.get()
+    assert (item.name, item.quantity, str(item.price)) == ("Кондиционер AC-12", 1, "189990.00")
+
+
+def test_tilda_json_body(store_api):
+    url = connect(store_api, "tilda")
+    form = {"Name": "Сауле", "Phone": "+7 705 555 44 33", "City": "Алматы", "tranid": "1:2",
+            "payment": TILDA_PAYMENT, "api_key": SECRET}  # fmt: skip
+    response = post(url, json.dumps(form, ensure_ascii=False).encode())
+    assert response.status_code == 201, response.content
+    assert Order.objects.get().external_id == "1987654321"
