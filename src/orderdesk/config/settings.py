@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "orderdesk.api.middleware.ApiBodyLimitMiddleware",
     "orderdesk.api.middleware.ApiJsonErrorsMiddleware",
+    "orderdesk.workspace",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

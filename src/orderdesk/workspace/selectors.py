@@ -1,0 +1,204 @@
+"""Reads the screens need, scoped to what the signed-in user may see."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from orderdesk.accounts.models import Role, User
+from orderdesk.orders.models import Order, OrderEvent, OrderStatus, QueueState, Source
+from orderdesk.stores.models import Store
+
+from .models import ScriptLanguage, ScriptSource, SpeechModule
+from .speech import speech_fill
+
+
+@dataclass(frozen=True)
+class SpeechLine:
+    situation: str
+    title: str
+    text: str
+
+
+def script_source_of(order: Order) -> str:
+    return ScriptSource.KASPI if order.source == Source.KASPI else ScriptSource.WEBSITE
+
+
+def script_language_of(order: Order) -> str:
+    """The customer's language when a script exists in it, else Russian."""
+    for code in (order.language, order.customer.language):
+        if code in ScriptLanguage.values:
+            return code
+    return ScriptLanguage.RU
+
+
+def speech_modules_for_order(*, order: Order) -> list[SpeechModule]:
+    """The modules for the order's store, source and language; a store's own module replaces
+    the default one of the same situation."""
+    modules = SpeechModule.objects.filter(
+        Q(store_id=order.store_id) | Q(store__isnull=True),
+        source=script_source_of(order),
+        language=script_language_of(order),
+        is_active=True,
+    )
+    chosen: dict[str, SpeechModule] = {}
+    for module in modules:
+        current = chosen.get(module.situation)
+        if current is None or (current.store_id is None and module.store_id is not None):
+            chosen[module.situation] = module
+    return sorted(chosen.values(), key=lambda m: (m.position, m.situation))
+
+
+def script_for_order(*, order: Order, context: dict[str, object]) -> list[SpeechLine]:
+    return [
+        SpeechLine(situation=m.situation, title=m.title, text=speech_fill(m.text, context))
+        for m in speech_modules_for_order(order=order)
+    ]
+
+
+def stores_supervised_by(*, user: User) -> QuerySet[Store]:
+    if user.role == Role.ADMIN:
+        return Store.objects.filter(is_active=True)
+    return user.stores.filter(is_active=True)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    store: Store
+    state: str
+    state_label: str
+    count: int
+    oldest_at: datetime | None
+
+
+def queue_summary(*, stores: QuerySet[Store]) -> list[QueueRow]:
+    """Orders awaiting confirmation by store and queue state, with the age of the oldest."""
+    rows = (
+        Order.objects.filter(store__in=stores, status=OrderStatus.AWAITING_CONFIRMATION)
+        .values("store_id", "queue_state")
+        .annotate(count=Count("id"), oldest_at=Min("created_at"))
+        .order_by()
+    )
+    by_id = {store.pk: store for store in stores}
+    labels = dict(QueueState.choices)
+    order = {state: i for i, state in enumerate(QueueState.values)}
+    result = [
+        QueueRow(
+            store=by_id[row["store_id"]],
+            state=row["queue_state"],
+            state_label=str(labels.get(row["queue_state"], row["queue_state"])),
+            count=row["count"],
+            oldest_at=row["oldest_at"],
+        )
+        for row in rows
+    ]
+    return sorted(result, key=lambda r: (r.store.name, order.get(r.state, 99)))
+
+
+def callbacks_due(*, stores: QuerySet[Store], now: datetime, limit: int = 50) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(
+            store__in=stores,
+            status=OrderStatus.AWAITING_CONFIRMATION,
+            queue_state=QueueState.CALLBACK,
+            next_call_at__lte=now,
+        )
+        .select_related("store", "customer", "callback_user")
+        .order_by("next_call_at")[:limit]
+    )
+
+
+def orders_in_state(
+    *, stores: QuerySet[Store], queue_state: str, limit: int = 50
+) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(
+            store__in=stores, status=OrderStatus.AWAITING_CONFIRMATION, queue_state=queue_state
+        )
+        .select_related("store", "customer", "lease_user", "callback_user")
+        .order_by("updated_at")[:limit]
+    )
+
+
+def orders_held(*, stores: QuerySet[Store], now: datetime) -> QuerySet[Order]:
+    """Orders in a live call (a lease not yet expired), with who holds them."""
+    return (
+        Order.objects.filter(
+            store__in=stores,
+            status=OrderStatus.AWAITING_CONFIRMATION,
+            lease_user__isnull=False,
+            lease_expires_at__gt=now,
+        )
+        .select_related("store", "customer", "lease_user")
+        .order_by("lease_user__username")
+    )
+
+
+def operator_history(*, user: User, since: datetime | None = None) -> QuerySet[Order]:
+    """Orders this operator has worked on: held now, or touched in a call (their own events)."""
+    touched = OrderEvent.objects.filter(actor=user)
+    if since is not None:
+        touched = touched.filter(created_at__gte=since)
+    return (
+        Order.objects.filter(Q(lease_user=user) | Q(pk__in=touched.values("order_id")))
+        .select_related("store", "customer")
+        .order_by("-updated_at")
+    )
+
+
+def age_of(moment: datetime | None, now: datetime) -> timedelta | None:
+    return now - moment if moment else None
+
+
+@dataclass(frozen=True)
+class OperatorRow:
+    operator: User
+    state: str
+    state_label: str
+    pause_label: str
+    since: datetime | None
+    lease: object | None
+    customer_name: str
+
+
+def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorRow]:
+    """Operators of these stores: their state, since when, and the customer they are on."""
+    from orderdesk.calling.models import Lease, OperatorState, OperatorStateSlice
+
+    operators = list(
+        User.objects.filter(role=Role.OPERATOR, is_active=True, stores__in=stores)
+        .distinct()
+        .order_by("username")
+    )
+    ids = [op.pk for op in operators]
+    slices = {
+        s.operator_id: s
+        for s in OperatorStateSlice.objects.filter(operator_id__in=ids, ended_at__isnull=True)
+    }
+    leases = {
+        lease.operator_id: lease
+        for lease in Lease.objects.filter(
+            operator_id__in=ids, ended_at__isnull=True
+        ).select_related("customer")
+    }
+    labels = dict(OperatorState.choices)
+    rows = []
+    for op in operators:
+        current = slices.get(op.pk)
+        lease = leases.get(op.pk)
+        state = current.state if current else OperatorState.OFFLINE
+        rows.append(
+            OperatorRow(
+                operator=op,
+                state=state,
+                state_label=str(labels[state]),
+                pause_label=current.get_pause_code_display()
+                if current and current.pause_code
+                else "",
+                since=current.started_at if current else None,
+                lease=lease,
+                customer_name=lease.customer.name if lease else "",
+            )
+        )
+    order = {"in_call": 0, "ready": 1, "paused": 2, "offline": 3}
+    return sorted(rows, key=lambda r: (order.get(r.state, 9), r.operator.username))

@@ -1,0 +1,63 @@
+"""Small presentation helpers. Every one returns plain text: the template escapes it."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from orderdesk.orders.models import OrderEventType
+
+register = template.Library()
+
+_EVENT_LABELS = dict(OrderEventType.choices)
+
+
+@register.filter
+def event_label(event) -> str:
+    return str(_EVENT_LABELS.get(event.type, event.type))
+
+
+def _value(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+@register.filter
+def event_summary(event) -> str:
+    """One line per event: the changed fields with old → new values, or its notable data."""
+    data = event.data or {}
+    if "changes" in data:
+        parts = [
+            f"{name}: {_value(change.get('from'))} → {_value(change.get('to'))}"
+            for name, change in data["changes"].items()
+        ]
+        return "; ".join(parts)
+    if "from" in data and "to" in data:
+        text = f"{_value(data['from'])} → {_value(data['to'])}"
+    else:
+        text = ""
+    extras = [
+        f"{key}: {_value(value)}"
+        for key, value in data.items()
+        if key not in ("from", "to") and not isinstance(value, dict | list)
+    ]
+    return "; ".join(part for part in [text, *extras] if part)
+
+
+@register.filter
+def address_text(order) -> str:
+    """The address as the courier reads it, from the structured fields (else as given)."""
+    parts = [order.locality.name_ru if order.locality_id else order.locality_name]
+    labelled = [
+        (order.street, ""),
+        (order.house, _("house")),
+        (order.apartment, _("apt.")),
+        (order.entrance, _("entrance")),
+        (order.floor, _("floor")),
+        (order.intercom, _("intercom")),
+    ]
+    parts += [f"{label} {value}".strip() for value, label in labelled if value]
+    if len(parts) == 1 and order.address_line:
+        parts.append(order.address_line)
+    return ", ".join(parts)

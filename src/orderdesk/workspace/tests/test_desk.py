@@ -1,0 +1,233 @@
+"""The operator's desk: state, taking a call, the card, the checklist, outcomes, lost leases."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from orderdesk.calling.models import CallAttempt, Lease, OperatorState, OperatorStateSlice
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus, QueueState
+
+pytestmark = pytest.mark.django_db
+
+
+def take_call(client):
+    response = client.post(reverse("workspace:next"))
+    assert response.status_code == 302
+    return client.get(reverse("workspace:desk"))
+
+
+def test_ready_and_pause_with_code(operator, operator_client, work_morning):
+    response = operator_client.post(reverse("workspace:state"), {"state": "ready"})
+    assert response.status_code == 302
+    assert OperatorStateSlice.objects.get(operator=operator, ended_at=None).state == "ready"
+    operator_client.post(reverse("workspace:state"), {"state": "paused", "pause_code": "lunch"})
+    current = OperatorStateSlice.objects.get(operator=operator, ended_at=None)
+    assert (current.state, current.pause_code) == ("paused", "lunch")
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert 'data-since="' in page and "opstate" in page
+
+
+def test_pause_without_code_is_refused(operator, operator_client, work_morning):
+    response = operator_client.post(
+        reverse("workspace:state"), {"state": "paused"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 422
+    assert not OperatorStateSlice.objects.filter(operator=operator, state="paused").exists()
+
+
+def test_press_one_opens_the_card_with_all_open_orders(ready_operator, operator_client, make_order):
+    first = make_order("A-1")
+    second = make_order("A-2", comment="Позвонить после обеда")
+    page = take_call(operator_client).content.decode()
+    assert 'id="call-card"' in page
+    assert 'href="tel:+77011234567"' in page
+    assert "A-1" in page and "A-2" in page and "Позвонить после обеда" in page
+    assert 'data-timezone="Asia/Almaty"' in page
+    assert 'id="script"' in page and "Айгуль Тестова" in page
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    assert set(lease.order_ids) == {str(first.pk), str(second.pk)}
+
+
+def test_nothing_eligible_says_so(ready_operator, operator_client):
+    response = operator_client.post(reverse("workspace:next"))
+    assert response["Location"].endswith("?empty=1")
+    page = operator_client.get(response["Location"]).content.decode()
+    assert 'id="take-next"' in page and 'role="status"' in page
+
+
+def test_confirm_button_disabled_until_checks_pass(ready_operator, operator_client, make_order):
+    order = make_order(
+        delivery={"locality": "Алматы", "street": "Абая", "house": "10", "apartment": "25"}
+    )
+    page = take_call(operator_client).content.decode()
+    assert re.search(r'id="confirm-button"[^>]*disabled', page)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    form = {"lease": str(lease.pk), f"decision_{order.pk}": "confirm"}
+    checks = operator_client.post(reverse("workspace:checks"), form).content.decode()
+    assert re.search(r'id="confirm-button"[^>]*disabled', checks)
+    assert f'data-check="{order.pk}.address"' in checks
+    Order.objects.filter(pk=order.pk).update(entrance="2", floor="5", intercom="25")
+    checks = operator_client.post(reverse("workspace:checks"), form).content.decode()
+    assert not re.search(r'id="confirm-button"[^>]*disabled', checks)
+
+
+def test_server_refuses_confirm_with_incomplete_address(
+    ready_operator, operator_client, make_order
+):
+    order = make_order(
+        delivery={"locality": "Алматы", "street": "Абая", "house": "10", "apartment": "25"}
+    )
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "confirmed", f"decision_{order.pk}": "confirm",
+         f"date_{order.pk}": "2026-11-24"},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert response.status_code == 422
+    assert 'data-code="address_field_required_for_apartment"' in response.content.decode()
+    order.refresh_from_db()
+    assert (order.status, order.queue_state) == (
+        OrderStatus.AWAITING_CONFIRMATION,
+        QueueState.IN_CALL,
+    )
+    assert not CallAttempt.objects.exists()
+
+
+def test_edit_address_then_confirm_with_picked_date(ready_operator, operator_client, make_order):
+    order = make_order(
+        delivery={"locality": "Алматы", "street": "Абая", "house": "10", "apartment": "25"}
+    )
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    response = operator_client.post(
+        reverse("workspace:address", args=[order.pk]),
+        {"street": "Абая", "house": "10", "apartment": "25", "entrance": "2", "floor": "5",
+         "intercom": "25К"},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert response.status_code == 200 and response["HX-Trigger"] == "checks-changed"
+    assert OrderEvent.objects.filter(order=order, type=OrderEventType.UPDATED).exists()
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "confirmed", f"decision_{order.pk}": "confirm",
+         f"date_{order.pk}": "2026-11-25"},
+        HTTP_HX_REQUEST="true",
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("workspace:desk")
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CONFIRMED
+    assert order.delivery_on.isoformat() == "2026-11-25"
+    assert OperatorStateSlice.objects.get(operator=ready_operator, ended_at=None).state == (
+        OperatorState.READY
+    )
+
+
+def test_no_answer_records_attempt_and_frees_the_desk(ready_operator, operator_client, make_order):
+    order = make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    response = operator_client.post(
+        reverse("workspace:outcome"), {"lease": str(lease.pk), "result": "no_answer"}
+    )
+    assert response.status_code == 302
+    attempt = CallAttempt.objects.get()
+    assert attempt.result == "no_answer"
+    order.refresh_from_db()
+    assert order.queue_state == QueueState.QUEUED and order.attempts_count == 1
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert 'id="take-next"' in page
+
+
+def test_callback_outside_window_is_refused_with_reason(
+    ready_operator, operator_client, make_order
+):
+    make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "callback", "callback_at": "2026-11-24T22:00"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert 'data-code="callback_outside_window"' in response.content.decode()
+    assert Lease.objects.get(pk=lease.pk).ended_at is None
+
+
+def test_callback_in_customers_local_time(ready_operator, operator_client, make_order):
+    order = make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "callback", "callback_at": "2026-11-24T15:00",
+         "personal": "1"},
+    )  # fmt: skip
+    order.refresh_from_db()
+    assert order.queue_state == QueueState.CALLBACK
+    assert order.callback_user == ready_operator
+    assert order.next_call_at.isoformat() == "2026-11-24T10:00:00+00:00"
+
+
+def test_lost_lease_answers_409_and_keeps_the_page(
+    ready_operator, operator_client, make_order, work_morning
+):
+    order = make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    work_morning.shift(60 * 60)
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "no_answer", "notes": "перезвонить"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == "#lease-lost-banner"
+    assert "data-lease-lost" in response.content.decode()
+    edit = operator_client.post(
+        reverse("workspace:bad_connection", args=[order.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert edit.status_code == 409
+    order.refresh_from_db()
+    assert order.delivery_comment == ""
+
+
+def test_heartbeat_extends_then_reports_loss(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    before = lease.expires_at
+    work_morning.shift(60)
+    response = operator_client.post(reverse("workspace:heartbeat"), {"lease": str(lease.pk)})
+    assert response.status_code == 200
+    lease.refresh_from_db()
+    assert lease.expires_at > before
+    work_morning.shift(60 * 60)
+    response = operator_client.post(reverse("workspace:heartbeat"), {"lease": str(lease.pk)})
+    assert response.status_code == 409
+
+
+def test_reclaim_same_customer_keeps_the_page(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    customer_id = Order.objects.get().customer_id
+    work_morning.shift(60 * 60)
+    lost = operator_client.post(reverse("workspace:heartbeat"), {"lease": str(lease.pk)})
+    assert lost.status_code == 409
+    work_morning.shift(60 * 11)  # past the minimum gap between two calls to one phone
+    response = operator_client.post(
+        reverse("workspace:reclaim"), {"customer": str(customer_id)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    new = Lease.objects.get(operator=ready_operator, ended_at=None)
+    assert new.pk != lease.pk
+    assert f'value="{new.pk}" id="outcome-lease"' in response.content.decode()

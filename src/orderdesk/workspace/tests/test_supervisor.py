@@ -1,0 +1,110 @@
+"""The supervisor's live view and its actions."""
+
+import pytest
+from django.urls import reverse
+
+from orderdesk.calling.models import CallAttempt, Lease
+from orderdesk.calling.services.leases import call_next_claim
+from orderdesk.orders.models import Order, OrderStatus, QueueState
+from orderdesk.stores.services import store_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_live_board_shows_queue_operators_and_calls(supervisor_client, ready_operator, make_order):
+    make_order("A-1")
+    make_order("A-2", customer={"name": "Ерлан Қасымов", "phone": "+7 701 999 88 77"})
+    claim = call_next_claim(operator=ready_operator)
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    assert 'hx-trigger="every 5s"' in page
+    assert "Мебель Плюс" in page
+    row = page[page.index('data-operator="op1"') :]
+    assert claim.lease.customer.name in row[: row.index("</tr>")]
+    assert "В разговоре" in row[: row.index("</tr>")]
+    partial = supervisor_client.get(reverse("workspace:live"), HTTP_HX_REQUEST="true")
+    assert partial.content.decode().lstrip().startswith('<div id="live-board"')
+
+
+def test_board_is_scoped_to_the_supervisors_stores(supervisor_client, work_morning, make_order):
+    other, _ = store_create(name="Чужой магазин", slug="alien")
+    make_order("B-1", store_=other)
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    assert "Чужой магазин" not in page
+
+
+def test_release_returns_orders_to_the_queue(supervisor_client, ready_operator, make_order):
+    order = make_order()
+    claim = call_next_claim(operator=ready_operator)
+    response = supervisor_client.post(
+        reverse("workspace:lease_release", args=[claim.lease.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    order.refresh_from_db()
+    assert order.queue_state == QueueState.QUEUED and order.lease_user is None
+    assert Lease.objects.get(pk=claim.lease.pk).end_reason == "expired"
+    assert CallAttempt.objects.get().result == "abandoned"
+
+
+def test_reassign_makes_a_personal_callback(
+    supervisor_client, ready_operator, other_operator, make_order
+):
+    order = make_order()
+    claim = call_next_claim(operator=ready_operator)
+    supervisor_client.post(
+        reverse("workspace:lease_reassign", args=[claim.lease.pk]),
+        {"operator": other_operator.pk},
+    )
+    order.refresh_from_db()
+    assert order.queue_state == QueueState.CALLBACK
+    assert order.callback_user == other_operator
+
+
+def test_release_of_another_stores_call_is_404(staff_client, ready_operator, make_order):
+    from orderdesk.accounts.services import user_create
+
+    make_order()
+    claim = call_next_claim(operator=ready_operator)
+    store_create(name="Чужой", slug="alien")
+    outsider, _, _ = user_create(username="sup2", role="supervisor", store_slugs=["alien"])
+    response = staff_client(outsider).post(
+        reverse("workspace:lease_release", args=[claim.lease.pk])
+    )
+    assert response.status_code == 404
+    assert Lease.objects.get(pk=claim.lease.pk).ended_at is None
+
+
+def test_decide_unreachable_requeue_and_cancel(supervisor_client, work_morning, make_order):
+    first, second = make_order("A-1"), make_order("A-2")
+    Order.objects.filter(pk__in=[first.pk, second.pk]).update(
+        queue_state=QueueState.UNREACHABLE, next_call_at=None
+    )
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    assert reverse("workspace:unreachable_decide", args=[first.pk]) in page
+    supervisor_client.post(
+        reverse("workspace:unreachable_decide", args=[first.pk]), {"decision": "requeue"}
+    )
+    first.refresh_from_db()
+    assert first.queue_state == QueueState.QUEUED and first.next_call_at is not None
+    refused = supervisor_client.post(
+        reverse("workspace:unreachable_decide", args=[second.pk]),
+        {"decision": "cancel", "reason": "no-such-reason"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    second.refresh_from_db()
+    assert second.status == OrderStatus.AWAITING_CONFIRMATION
+    supervisor_client.post(
+        reverse("workspace:unreachable_decide", args=[second.pk]),
+        {"decision": "cancel", "reason": "changed_mind"},
+    )
+    second.refresh_from_db()
+    assert (second.status, second.cancel_reason) == (OrderStatus.CANCELLED, "changed_mind")
+
+
+def test_operator_cannot_use_supervisor_actions(operator_client, ready_operator, make_order):
+    order = make_order()
+    claim = call_next_claim(operator=ready_operator)
+    url = reverse("workspace:lease_release", args=[claim.lease.pk])
+    assert operator_client.post(url).status_code == 404
+    decide = reverse("workspace:unreachable_decide", args=[order.pk])
+    assert operator_client.post(decide, {"decision": "requeue"}).status_code == 404

@@ -1,0 +1,49 @@
+from django.urls import path
+
+from .views import common, edits, operator, orders, supervisor
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", common.home, name="home"),
+    path("language/", common.language_set, name="language"),
+    # the operator's desk
+    path("desk/", operator.desk, name="desk"),
+    path("desk/next/", operator.next_call, name="next"),
+    path("desk/state/", operator.state_set, name="state"),
+    path("desk/heartbeat/", operator.heartbeat, name="heartbeat"),
+    path("desk/checks/", operator.checks, name="checks"),
+    path("desk/outcome/", operator.outcome, name="outcome"),
+    path("desk/reclaim/", operator.reclaim, name="reclaim"),
+    path("desk/history/", operator.history, name="history"),
+    # edits during the call
+    path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
+    path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),
+    path("desk/orders/<uuid:order_id>/phone/", edits.phone_add, name="phone_add"),
+    path("desk/orders/<uuid:order_id>/elevator/", edits.elevator, name="elevator"),
+    path("desk/orders/<uuid:order_id>/time-wish/", edits.time_wish, name="time_wish"),
+    path(
+        "desk/orders/<uuid:order_id>/bad-connection/", edits.bad_connection, name="bad_connection"
+    ),
+    path("desk/orders/<uuid:order_id>/items/add/", edits.item_add, name="item_add"),
+    path(
+        "desk/orders/<uuid:order_id>/items/<int:item_id>/quantity/",
+        edits.item_quantity,
+        name="item_quantity",
+    ),
+    path(
+        "desk/orders/<uuid:order_id>/items/<int:item_id>/remove/",
+        edits.item_remove,
+        name="item_remove",
+    ),
+    # supervisor
+    path("live/", supervisor.live, name="live"),
+    path("live/leases/<uuid:lease_id>/release/", supervisor.lease_release, name="lease_release"),
+    path("live/leases/<uuid:lease_id>/reassign/", supervisor.lease_reassign, name="lease_reassign"),
+    path(
+        "live/orders/<uuid:order_id>/unreachable/",
+        supervisor.unreachable_decide,
+        name="unreachable_decide",
+    ),
+    path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+]

@@ -1,0 +1,138 @@
+"""Changes to an order while its customer is on the line. Each is one service call with its
+timeline event; the answer is the order's panel again, and the checklist is told to refresh."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from orderdesk.core.errors import ApplicationError
+from orderdesk.orders.models import Order, QueueState
+from orderdesk.orders.services import order_update
+
+from .. import services
+from ..access import operator_view
+from ..card import call_card_build
+from ..selectors import operator_history
+from .operator import lease_lost_response, live_lease
+
+ADDRESS_FIELDS = ("street", "house", "apartment", "entrance", "floor", "intercom")
+FIELD_MAX = 200
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "").strip()[:FIELD_MAX]
+
+
+def _int(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return 0
+
+
+def held_order_edit(change: Callable[..., object]) -> Callable:
+    """Wrap an edit: the order must be held by this operator's live lease. An order the operator
+    never worked on is 404; one whose lease they lost is 409 (the lease-lost banner)."""
+
+    @require_POST
+    @operator_view
+    def view(request: HttpRequest, order_id, **kwargs) -> HttpResponse:
+        lease = live_lease(request)
+        order = None
+        if lease is not None and str(order_id) in lease.order_ids:
+            order = (
+                Order.objects.select_related("store", "customer")
+                .filter(pk=order_id, lease_id=lease.pk, queue_state=QueueState.IN_CALL)
+                .first()
+            )
+        if order is None:
+            if operator_history(user=request.user).filter(pk=order_id).exists():
+                return lease_lost_response(request)
+            raise Http404("order not found")
+        error, status = "", 200
+        try:
+            change(request, order, **kwargs)
+        except ApplicationError as exc:
+            error, status = exc.message, 422
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect("workspace:desk")
+        card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
+        oc = next(c for c in card.orders if c.order.pk == order.pk)
+        oc.error = error
+        response = render(
+            request, "workspace/desk_card.html#order-panel", {"card": card, "oc": oc}, status=status
+        )
+        response["HX-Trigger"] = "checks-changed"
+        return response
+
+    return view
+
+
+@held_order_edit
+def address(request: HttpRequest, order: Order) -> None:
+    changes = {name: _text(request, name) for name in ADDRESS_FIELDS}
+    changes["is_out_of_city"] = request.POST.get("is_out_of_city") == "1"
+    if changes["is_out_of_city"] and not order.is_out_of_city:
+        changes["needs_address_check"] = True
+    order_update(order=order, changes=changes, actor=request.user, reason="call")
+
+
+@held_order_edit
+def recipient(request: HttpRequest, order: Order) -> None:
+    changes = {
+        "recipient_name": _text(request, "recipient_name"),
+        "recipient_phone": _text(request, "recipient_phone"),
+    }
+    order_update(order=order, changes=changes, actor=request.user, reason="call")
+
+
+@held_order_edit
+def item_quantity(request: HttpRequest, order: Order, item_id: int) -> None:
+    services.order_item_quantity_set(
+        order=order, item_id=item_id, quantity=_int(request, "quantity"), actor=request.user
+    )
+
+
+@held_order_edit
+def item_remove(request: HttpRequest, order: Order, item_id: int) -> None:
+    services.order_item_remove(order=order, item_id=item_id, actor=request.user)
+
+
+@held_order_edit
+def item_add(request: HttpRequest, order: Order) -> None:
+    services.order_item_add(
+        order=order,
+        product_id=_int(request, "product"),
+        quantity=_int(request, "quantity"),
+        actor=request.user,
+    )
+
+
+@held_order_edit
+def phone_add(request: HttpRequest, order: Order) -> None:
+    services.customer_phone_add(order=order, phone=_text(request, "phone"), actor=request.user)
+
+
+@held_order_edit
+def elevator(request: HttpRequest, order: Order) -> None:
+    services.order_elevator_set(
+        order=order, elevator=_text(request, "elevator"), actor=request.user
+    )
+
+
+@held_order_edit
+def time_wish(request: HttpRequest, order: Order) -> None:
+    services.order_time_wish_set(
+        order=order, start=_text(request, "start"), end=_text(request, "end"), actor=request.user
+    )
+
+
+@held_order_edit
+def bad_connection(request: HttpRequest, order: Order) -> None:
+    services.order_bad_connection_note(order=order, actor=request.user)

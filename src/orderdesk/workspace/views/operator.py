@@ -1,0 +1,255 @@
+"""The operator's desk: take the next call (key 1), work the card, record the outcome.
+
+Every write is a service call: claims, heartbeats and outcomes are the calling app's, order
+edits the orders app's (composed in workspace.services). A request about a call the operator no
+longer holds answers 409 with the lease-lost banner and swaps nothing else, so what the operator
+typed stays in the page to be sent again after taking the call back."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from orderdesk.calling.models import Lease, OperatorState, PauseCode
+from orderdesk.calling.selectors import calling_policy_get, lease_live_of, operator_state_current
+from orderdesk.calling.services.leases import LEASE_NOT_HELD, call_next_claim, lease_heartbeat
+from orderdesk.calling.services.operators import operator_state_set
+from orderdesk.calling.services.outcomes import OrderDecision, call_outcome_record
+from orderdesk.core.errors import ApplicationError, ValidationFailed
+
+from ..access import operator_view
+from ..card import CallCard, call_card_build
+from ..selectors import operator_history
+
+HISTORY_DAYS = 7
+HEARTBEAT_MAX_SECONDS = 60
+
+
+def opstate_context(user, error: str = "") -> dict:
+    return {
+        "current": operator_state_current(operator=user),
+        "pause_codes": PauseCode.choices,
+        "error": error,
+    }
+
+
+def heartbeat_seconds(lease: Lease) -> int:
+    lease_seconds = calling_policy_get(store=lease.store_id).lease_seconds
+    return max(10, min(HEARTBEAT_MAX_SECONDS, lease_seconds // 3))
+
+
+def live_lease(request: HttpRequest) -> Lease | None:
+    lease = lease_live_of(operator=request.user)
+    if lease is None or lease.expires_at <= timezone.now():
+        return None
+    return lease
+
+
+def card_page(request: HttpRequest, card: CallCard) -> HttpResponse:
+    return render(
+        request,
+        "workspace/desk_card.html",
+        {
+            "card": card,
+            "opstate": opstate_context(request.user),
+            "heartbeat_seconds": heartbeat_seconds(card.lease),
+        },
+    )
+
+
+def lease_lost_response(request: HttpRequest) -> HttpResponse:
+    """409: reveal the banner, keep the page (and every typed value) as it is."""
+    response = render(request, "workspace/_lease_lost.html", {"lost": True}, status=409)
+    response["HX-Retarget"] = "#lease-lost-banner"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+@operator_view
+def desk(request: HttpRequest) -> HttpResponse:
+    lease = live_lease(request)
+    if lease is not None:
+        card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
+        if card.orders:
+            return card_page(request, card)
+    return render(
+        request,
+        "workspace/desk_idle.html",
+        {
+            "opstate": opstate_context(request.user),
+            "nothing_eligible": request.GET.get("empty") == "1",
+        },
+    )
+
+
+@require_POST
+@operator_view
+def next_call(request: HttpRequest) -> HttpResponse:
+    """Key 1: the most urgent eligible customer (or the call already held)."""
+    claim = call_next_claim(operator=request.user)
+    target = reverse("workspace:desk") + ("" if claim else "?empty=1")
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@require_POST
+@operator_view
+def state_set(request: HttpRequest) -> HttpResponse:
+    state = request.POST.get("state", "")
+    pause_code = request.POST.get("pause_code", "") if state == OperatorState.PAUSED else ""
+    error = ""
+    if live_lease(request) is not None:
+        error = _("Finish the call first.")
+    else:
+        try:
+            operator_state_set(operator=request.user, state=state, pause_code=pause_code)
+        except ValidationFailed as exc:
+            error = " ".join(e["message"] for e in exc.errors)
+    if request.htmx:
+        return render(
+            request,
+            "workspace/_opstate.html",
+            {"opstate": opstate_context(request.user, error)},
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("workspace:desk")
+
+
+@require_POST
+@operator_view
+def heartbeat(request: HttpRequest) -> HttpResponse:
+    lease_id = request.POST.get("lease", "")
+    try:
+        lease = lease_heartbeat(lease_id=lease_id, operator=request.user)
+    except ApplicationError as exc:
+        if exc.code != LEASE_NOT_HELD:
+            raise
+        return lease_lost_response(request)
+    return render(
+        request,
+        "workspace/_heartbeat.html",
+        {"card": {"lease": lease}, "heartbeat_seconds": heartbeat_seconds(lease)},
+    )
+
+
+def _held_lease(request: HttpRequest) -> Lease | None:
+    """The live lease the posted form belongs to; None when it is no longer this operator's."""
+    lease = live_lease(request)
+    if lease is None or str(lease.pk) != request.POST.get("lease", str(lease.pk)):
+        return None
+    return lease
+
+
+@require_POST
+@operator_view
+def checks(request: HttpRequest) -> HttpResponse:
+    """The checklist for the outcome form as typed: Confirm is enabled only when it passes."""
+    lease = _held_lease(request)
+    if lease is None:
+        return lease_lost_response(request)
+    card = call_card_build(
+        lease=lease, operator=request.user, at=timezone.now(), form=request.POST.dict()
+    )
+    return render(request, "workspace/_outcome_form.html#checklist", {"card": card})
+
+
+def _decisions(request: HttpRequest, card: CallCard) -> list[OrderDecision]:
+    decisions = []
+    for oc in card.orders:
+        decision = request.POST.get(f"decision_{oc.order.pk}", "")
+        if not decision:
+            continue
+        decisions.append(
+            OrderDecision(
+                order_id=str(oc.order.pk),
+                decision=decision,
+                delivery_on=oc.selected,
+                reason=request.POST.get(f"reason_{oc.order.pk}", ""),
+            )
+        )
+    return decisions
+
+
+def _callback_at(request: HttpRequest, zone: str) -> datetime | None:
+    """The picker gives the customer's wall-clock time."""
+    raw = request.POST.get("callback_at", "").strip()
+    if not raw:
+        return None
+    try:
+        naive = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=ZoneInfo(zone))
+
+
+@require_POST
+@operator_view
+def outcome(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    lease = _held_lease(request)
+    if lease is None:
+        return lease_lost_response(request)
+    card = call_card_build(lease=lease, operator=request.user, at=now, form=request.POST.dict())
+    result = request.POST.get("result", "")
+    try:
+        call_outcome_record(
+            lease_id=lease.pk,
+            operator=request.user,
+            result=result,
+            notes=request.POST.get("notes", ""),
+            callback_at=_callback_at(request, card.timezone) if card.orders else None,
+            personal=request.POST.get("personal") == "1",
+            reason=request.POST.get("reason", ""),
+            decisions=_decisions(request, card),
+            at=now,
+        )
+    except ValidationFailed as exc:
+        return render(request, "workspace/_outcome_errors.html", {"errors": exc.errors}, status=422)
+    except ApplicationError as exc:
+        if exc.code != LEASE_NOT_HELD:
+            raise
+        return lease_lost_response(request)
+    messages.success(request, _("Outcome recorded. Press 1 for the next call."))
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("workspace:desk"))
+    return redirect("workspace:desk")
+
+
+@require_POST
+@operator_view
+def reclaim(request: HttpRequest) -> HttpResponse:
+    """After a lost lease: take the next call; when it is the same customer, the page keeps
+    everything typed and only learns the new lease, so the operator can send it again."""
+    customer_id = request.POST.get("customer", "")
+    claim = call_next_claim(operator=request.user)
+    if claim is not None and str(claim.lease.customer_id) == customer_id:
+        return render(
+            request,
+            "workspace/_reclaimed.html",
+            {"lease": claim.lease, "heartbeat_seconds": heartbeat_seconds(claim.lease)},
+        )
+    if claim is not None:
+        messages.warning(
+            request, _("That customer could not be taken again; here is the next call.")
+        )
+    target = reverse("workspace:desk") + ("" if claim else "?empty=1")
+    if request.htmx:
+        return HttpResponseClientRedirect(target)
+    return redirect(target)
+
+
+@operator_view
+def history(request: HttpRequest) -> HttpResponse:
+    since = timezone.now() - timedelta(days=HISTORY_DAYS)
+    orders = operator_history(user=request.user, since=since)[:200]
+    return render(request, "workspace/history.html", {"orders": orders, "days": HISTORY_DAYS})
