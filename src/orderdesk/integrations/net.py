@@ -130,8 +130,19 @@ class _Deadline:
         return left
 
 
-def _connect(target: Target, address: str, connect_timeout: float) -> socket.socket:
-    sock = socket.create_connection((address, target.port), timeout=connect_timeout)
+def _connect(target: Target, deadline: _Deadline, connect_timeout: float) -> socket.socket:
+    """The first of the checked addresses that accepts a connection (IPv6 may be unreachable)."""
+    error: OSError | None = None
+    for address in target.addresses:
+        try:
+            sock = socket.create_connection(
+                (address, target.port), timeout=min(connect_timeout, deadline.left())
+            )
+            break
+        except OSError as exc:
+            error = exc
+    else:
+        raise error or OSError("no address to connect to")
     if target.scheme == "https":
         context = ssl.create_default_context()
         sock = context.wrap_socket(sock, server_hostname=target.host)
@@ -153,7 +164,7 @@ def post(
     deadline = _Deadline(total_timeout)
     result = SendResult()
     try:
-        sock = _connect(target, target.addresses[0], min(connect_timeout, deadline.left()))
+        sock = _connect(target, deadline, connect_timeout)
         conn = http.client.HTTPConnection(target.host, target.port)
         conn.sock = sock
         try:
