@@ -23,7 +23,7 @@ LEAD_DAYS_MAX = 7
 SEARCH_DAYS = 60
 HOLIDAY_COUNTRIES = ("KZ", "RU")
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def public_holidays(country: str, year: int) -> frozenset[date]:
 
 
 def time_parse(text: str) -> time:
-    """`HH:MM`, 00:00-23:59."""
+    """`HH:MM` (or `H:MM`, as spreadsheets write it), 00:00-23:59."""
     match = _HHMM.match(text.strip())
     if not match:
         raise ValueError(f"{text!r} is not a time HH:MM")

@@ -15,6 +15,7 @@ from orderdesk.delivery.promise import (
     delivery_dates,
     intervals_format,
     intervals_parse,
+    time_parse,
     weekdays_format,
     weekdays_parse,
 )
@@ -260,7 +261,7 @@ def test_intervals_forms():
         (time(14), time(18)),
     )
     assert intervals_parse("") == ()
-    assert intervals_format(intervals_parse("9:00-12:00".zfill(11))) == "09:00-12:00"
+    assert intervals_format(intervals_parse("9:00-12:00")) == "09:00-12:00"
 
 
 @pytest.mark.parametrize(
@@ -269,3 +270,16 @@ def test_intervals_forms():
 def test_intervals_refused(text):
     with pytest.raises(ValueError):
         intervals_parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("09:05", time(9, 5)), ("9:05", time(9, 5)), ("23:59", time(23, 59))]
+)
+def test_time_forms(text, expected):
+    assert time_parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["24:00", "12:60", "1200", "12:5", "", "noon"])
+def test_time_refused(text):
+    with pytest.raises(ValueError, match="HH:MM"):
+        time_parse(text)
