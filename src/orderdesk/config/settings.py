@@ -46,15 +46,15 @@ INSTALLED_APPS = [
     "orderdesk.catalog",
     "orderdesk.delivery",
     "orderdesk.orders",
-    "orderdesk.calling",
     "orderdesk.integrations",
+    "orderdesk.calling",
+    "orderdesk.workspace",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "orderdesk.api.middleware.ApiBodyLimitMiddleware",
     "orderdesk.api.middleware.ApiJsonErrorsMiddleware",
-    "orderdesk.workspace",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
