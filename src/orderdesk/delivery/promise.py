@@ -93,7 +93,7 @@ def delivery_dates(*, terms: DeliveryTerms, at: datetime, timezone: str) -> Deli
 
 def delivery_after_cutoff(*, terms: DeliveryTerms, local: datetime) -> bool:
     """A confirmation exactly at the cut-off minute counts as after it."""
-    return terms.cutoff is not None and local.time().replace(tzinfo=None) >= terms.cutoff
+    return terms.cutoff is not None and local.time() >= terms.cutoff
 
 
 def delivery_day_is(*, terms: DeliveryTerms, day: date) -> bool:
