@@ -167,22 +167,62 @@ def test_operator_confirms_a_call_end_to_end(live_server, page):
 
 
 def test_supervisor_live_view_and_escaped_text(live_server, page):
+    from datetime import timedelta
+
+    from orderdesk.calling.models import OperatorState
+    from orderdesk.calling.services.leases import call_next_claim
+    from orderdesk.calling.services.operators import operator_state_set
+    from orderdesk.orders.models import QueueState
+
     with time_machine.travel(WORK_MORNING, tick=True):
         store, _ = store_create(name="Мебель Плюс", slug="mebel")
         user_create(username="sup", role="supervisor", store_slugs=["mebel"], password=PASSWORD)
+        aliya, _, _ = user_create(username="aliya", role="operator", store_slugs=["mebel"])
+        marat, _, _ = user_create(username="marat", role="operator", store_slugs=["mebel"])
         order = intake(
             store, "W-2001",
             customer={"name": XSS_NAME, "phone": "+7 701 200 30 41", "language": "ru"},
             items=[{"sku": "X-1", "name": "<i>Диван</i><script>window.__pwned=3</script>",
                     "quantity": 1, "price": "1000.00"}],
         )  # fmt: skip
-        intake(store, "W-2002", customer={"name": "Ерлан", "phone": "+7 701 200 30 42"})
+        Order.objects.filter(pk=order.pk).update(
+            queue_state=QueueState.UNREACHABLE, attempts_count=10
+        )
+        late = intake(
+            store, "W-2002", customer={"name": "Ерлан Сейтов", "phone": "+7 701 200 30 42"}
+        )
+        Order.objects.filter(pk=late.pk).update(
+            queue_state=QueueState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=25)
+        )
+        intake(store, "W-2003", customer={"name": "Гульнар Ахметова", "phone": "+7 701 200 30 43"})
+        intake(store, "W-2004", customer={"name": "Сергей Ким", "phone": "+7 701 200 30 44"})
+        later = intake(
+            store, "W-2005", customer={"name": "Асель Нурова", "phone": "+7 701 200 30 45"}
+        )
+        operator_state_set(operator=marat, state=OperatorState.PAUSED, pause_code="lunch")
+        operator_state_set(operator=aliya, state=OperatorState.READY)
+        claim = call_next_claim(operator=aliya)
+        assert claim is not None
+        Order.objects.filter(pk=later.pk).update(
+            queue_state=QueueState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=5)
+        )
+
         log_in(page, live_server.url, "sup")
         page.wait_for_selector("#live-board")
-        assert "Мебель Плюс" in page.inner_text("#live-board")
+        board = page.inner_text("#live-board")
+        assert "Мебель Плюс" in board and claim.lease.customer.name in board
+        assert XSS_NAME in board
+        assert page.evaluate("window.__pwned") is None
         shot(page, "05-supervisor-live")
+
+        page.click(f"#live-board form[action$='/{order.pk}/unreachable/'] button[value=requeue]")
+        page.wait_for_selector(
+            f"#live-board form[action$='/{order.pk}/unreachable/']", state="detached"
+        )
+        assert Order.objects.get(pk=order.pk).queue_state == QueueState.QUEUED
+
         page.goto(f"{live_server.url}/orders/{order.pk}/")
         assert XSS_NAME in page.inner_text("main")
-        assert "<i>Диван</i>" in page.inner_text("main")
+        assert "<i>Диван</i><script>window.__pwned=3</script>" in page.inner_text("main")
         assert page.evaluate("window.__pwned") is None
         shot(page, "06-order-read-only")

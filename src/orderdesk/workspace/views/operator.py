@@ -160,7 +160,9 @@ def checks(request: HttpRequest) -> HttpResponse:
     card = call_card_build(
         lease=lease, operator=request.user, at=timezone.now(), form=request.POST.dict()
     )
-    return render(request, "workspace/_outcome_form.html#checklist", {"card": card})
+    return render(
+        request, "workspace/_outcome_form.html#checklist", {"card": card, "clear_errors": True}
+    )
 
 
 def _decisions(request: HttpRequest, card: CallCard) -> list[OrderDecision]:

@@ -33,16 +33,24 @@
     return (h ? h + ":" + pad(m) : m) + ":" + pad(s);
   }
   // Elements with data-timezone="<IANA zone>" show the current time in that zone.
+  // The server's clock is the reference (the operator's PC may be off): the difference is
+  // measured once, from the time the page was rendered.
+  var skew = 0;
+  function measureSkew() {
+    var server = Date.parse(document.body.getAttribute("data-server-now") || "");
+    if (!isNaN(server)) skew = server - Date.now();
+  }
+  function now() { return Date.now() + skew; }
   function localTime(zone, lang) {
     try {
-      return new Intl.DateTimeFormat(lang || undefined, { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(new Date());
+      return new Intl.DateTimeFormat(lang || undefined, { hour: "2-digit", minute: "2-digit", timeZone: zone }).format(new Date(now()));
     } catch (e) { return null; }
   }
   function tick() {
-    var now = Date.now();
+    var current = now();
     document.querySelectorAll("[data-since]").forEach(function (el) {
       var since = Date.parse(el.getAttribute("data-since"));
-      if (!isNaN(since)) el.textContent = elapsed((now - since) / 1000);
+      if (!isNaN(since)) el.textContent = elapsed((current - since) / 1000);
     });
     document.querySelectorAll("[data-timezone]").forEach(function (el) {
       var text = localTime(el.getAttribute("data-timezone"), document.documentElement.lang);
@@ -50,7 +58,7 @@
     });
   }
   setInterval(tick, 1000);
-  document.addEventListener("DOMContentLoaded", tick);
+  document.addEventListener("DOMContentLoaded", function () { measureSkew(); tick(); });
   document.addEventListener("htmx:afterSettle", tick);
 
   // The live board refreshes itself; a refresh must not throw away a choice being made in it.
