@@ -4,8 +4,9 @@
 from datetime import timedelta
 
 from django.contrib import admin, messages
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Connection, OrderImport, WebhookDelivery, WebhookEndpoint, WebhookLogEntry
@@ -24,7 +25,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
-    list_display = ("url", "store", "is_active", "failing_since", "disabled_at", "created_at")
+    list_display = (
+        "url", "store", "is_active", "failing_since", "disabled_at", "created_at", "log_link",
+    )  # fmt: skip
     list_filter = ("is_active", "store")
     search_fields = ("url", "store__name")
     fields = (
@@ -36,6 +39,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("delivery log"))
+    def log_link(self, endpoint: WebhookEndpoint) -> str:
+        url = reverse("admin:integrations_webhooklogentry_changelist")
+        return format_html('<a href="{}?endpoint__id__exact={}">{}</a>', url, endpoint.pk, _("log"))
 
     @admin.action(description=_("Enable (resume owed deliveries)"))
     def enable(self, request, queryset):
@@ -56,7 +64,7 @@ class WebhookLogEntryAdmin(ReadOnlyAdmin):
         "created_at", "endpoint", "kind", "event_type", "attempt", "response_status",
         "duration_ms", "outcome", "error",
     )  # fmt: skip
-    list_filter = ("kind", "outcome", "endpoint__store")
+    list_filter = ("kind", "outcome", "endpoint__store", "endpoint")
     search_fields = ("event_id", "endpoint__url")
     list_select_related = ("endpoint",)
     date_hierarchy = "created_at"

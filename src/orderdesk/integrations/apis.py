@@ -1,5 +1,6 @@
 """Routers: /webhooks (endpoints, log, replay, secret rotation), /connections, /inbound/<token>."""
 
+import json
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -42,6 +43,7 @@ from .services import (
     webhook_replay,
     webhook_secret_rotate,
 )
+from .services.delivery import webhook_body
 
 webhooks_router = Router(tags=["webhooks"])
 connections_router = Router(tags=["connections"])
@@ -68,6 +70,14 @@ def endpoint_data(endpoint: WebhookEndpoint, *, with_secret: bool = False) -> di
     return data
 
 
+def _sent_document(entry: WebhookLogEntry) -> dict[str, Any] | None:
+    """What was sent: the same document on every attempt, rebuilt from the event."""
+    delivery = entry.delivery
+    if delivery is None or delivery.event_id is None:
+        return None
+    return json.loads(webhook_body(delivery.event))
+
+
 def log_data(entry: WebhookLogEntry) -> dict[str, Any]:
     return {
         "id": entry.pk,
@@ -80,6 +90,7 @@ def log_data(entry: WebhookLogEntry) -> dict[str, Any]:
             "url": entry.request_url,
             "headers": entry.request_headers,
             "body_bytes": entry.request_body_bytes,
+            "body": _sent_document(entry),
         }
         if entry.kind == "attempt"
         else None,

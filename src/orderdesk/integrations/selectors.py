@@ -21,8 +21,12 @@ def webhook_endpoint_get(*, store: Store, endpoint_id) -> WebhookEndpoint:
 
 
 def webhook_log_list(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookLogEntry]:
-    """Newest first (integrations_log_endpoint_idx)."""
-    return WebhookLogEntry.objects.filter(endpoint=endpoint).order_by("-created_at", "-id")
+    """Newest first (integrations_log_endpoint_idx), with each attempt's event for its body."""
+    return (
+        WebhookLogEntry.objects.filter(endpoint=endpoint)
+        .select_related("delivery__event")
+        .order_by("-created_at", "-id")
+    )
 
 
 def connections_list(*, store: Store) -> QuerySet[Connection]:

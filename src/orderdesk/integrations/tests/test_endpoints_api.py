@@ -136,6 +136,7 @@ def test_log_shows_request_response_duration_and_attempt(store_api, receiver, ma
     assert oldest["request"]["url"] == receiver.url
     assert oldest["request"]["headers"]["webhook-id"] == str(event.pk)
     assert oldest["request"]["body_bytes"] == len(receiver.requests[0].body)
+    assert oldest["request"]["body"] == receiver.requests[0].document
     assert isinstance(oldest["duration_ms"], int)
     page = store_api.get(f"/api/v1/webhooks/{created['id']}/log", limit=1, offset=1).json()
     assert [i["attempt"] for i in page["items"]] == [1]
@@ -192,3 +193,27 @@ def test_replay_refuses_other_stores_events_and_empty_requests(
     assert empty.status_code == 422
     assert empty.json()["error"] == WEBHOOK_REPLAY_TARGET_MISSING
     assert not WebhookDelivery.objects.exists()
+
+
+def test_staff_read_the_delivery_log_in_the_admin(store, receiver, make_order):
+    from django.test import Client
+
+    from orderdesk.accounts.services import user_create
+    from orderdesk.integrations.services import webhook_endpoint_create
+
+    endpoint = webhook_endpoint_create(store=store, url=receiver.url)
+    receiver.answer(503)
+    make_order()
+    drain()
+    admin_user, _, _ = user_create(username="boss", role="admin")
+    client = Client()
+    client.force_login(admin_user)
+    endpoints = client.get("/admin/integrations/webhookendpoint/")
+    assert f"?endpoint__id__exact={endpoint.pk}" in endpoints.content.decode()
+    log = client.get(f"/admin/integrations/webhooklogentry/?endpoint__id__exact={endpoint.pk}")
+    assert log.status_code == 200
+    assert "503" in log.content.decode()
+    entry = WebhookLogEntry.objects.get()
+    detail = client.get(f"/admin/integrations/webhooklogentry/{entry.pk}/change/")
+    assert detail.status_code == 200
+    assert str(entry.event_id) in detail.content.decode()
