@@ -66,6 +66,10 @@ def carrier_by_code(*, code: str) -> Carrier | None:
     return Carrier.objects.filter(code=code).first()
 
 
+def carriers_active_by_code() -> dict[str, Carrier]:
+    return {carrier.code: carrier for carrier in Carrier.objects.filter(is_active=True)}
+
+
 # Delivery zones and dates ----------------------------------------------------------------------
 
 DELIVERY_DATE_MISSING = "delivery_date_missing"

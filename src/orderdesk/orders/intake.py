@@ -168,10 +168,26 @@ def category_errors(raw: Any, required_by_category: dict[str, list[str]]) -> lis
     return errors
 
 
+def carrier_errors(raw: Any, carrier_codes: frozenset[str] | None) -> list[dict[str, str]]:
+    """An order may name its carrier; then it must be one the contact center works with."""
+    delivery = raw.get("delivery") if isinstance(raw, dict) else None
+    code = delivery.get("carrier") if isinstance(delivery, dict) else None
+    if not code or carrier_codes is None or str(code).strip() in carrier_codes:
+        return []
+    return [
+        {"field": "delivery.carrier", "code": "unknown_carrier", "message": f"no carrier {code!r}"}
+    ]
+
+
 def order_payload_check(
-    raw: Any, *, phone_region: str, required_by_category: dict[str, list[str]]
+    raw: Any,
+    *,
+    phone_region: str,
+    required_by_category: dict[str, list[str]],
+    carrier_codes: frozenset[str] | None = None,
 ) -> IntakeCheck:
-    """Validate fully: shape and values (pydantic) and the store's category rules, all at once."""
+    """Validate fully: shape and values (pydantic), the store's category rules and the named
+    carrier, all at once."""
     errors: list[dict[str, str]] = []
     order = None
     try:
@@ -179,4 +195,5 @@ def order_payload_check(
     except ValidationError as exc:
         errors.extend(pydantic_errors(exc))
     errors.extend(category_errors(raw, required_by_category))
+    errors.extend(carrier_errors(raw, carrier_codes))
     return IntakeCheck(order=None if errors else order, errors=errors)

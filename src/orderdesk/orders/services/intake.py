@@ -17,7 +17,13 @@ from django.utils import timezone
 from orderdesk.catalog.selectors import category_required_attributes
 from orderdesk.core.models import uuid7
 from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
-from orderdesk.delivery.selectors import DeliveryZoneIndex, LocalityIndex, delivery_earliest_on
+from orderdesk.delivery.models import Carrier
+from orderdesk.delivery.selectors import (
+    DeliveryZoneIndex,
+    LocalityIndex,
+    carriers_active_by_code,
+    delivery_earliest_on,
+)
 from orderdesk.stores.models import Store
 
 from ..address import address_line_split
@@ -51,24 +57,35 @@ class IntakeResult:
 def orders_intake(*, store: Store, payloads: Sequence[Any], actor_label: str) -> list[IntakeResult]:
     """Validate every payload, store the valid ones (even when others fail), one result each."""
     required = category_required_attributes(store_id=store.pk)
+    carriers = carriers_active_by_code()
     results = [IntakeResult(index=i) for i in range(len(payloads))]
     valid: list[tuple[int, OrderIn]] = []
     for index, raw in enumerate(payloads):
         check = order_payload_check(
-            raw, phone_region=store.default_phone_region, required_by_category=required
+            raw,
+            phone_region=store.default_phone_region,
+            required_by_category=required,
+            carrier_codes=frozenset(carriers),
         )
         if check.order is None:
             results[index].errors = check.errors
         else:
             valid.append((index, check.order))
     if valid:
-        _orders_store(store=store, valid=valid, results=results, actor_label=actor_label)
+        _orders_store(
+            store=store, valid=valid, results=results, actor_label=actor_label, carriers=carriers
+        )
     return results
 
 
 @transaction.atomic
 def _orders_store(
-    *, store: Store, valid: list[tuple[int, OrderIn]], results: list[IntakeResult], actor_label: str
+    *,
+    store: Store,
+    valid: list[tuple[int, OrderIn]],
+    results: list[IntakeResult],
+    actor_label: str,
+    carriers: dict[str, Carrier],
 ):
     first_index: dict[str, int] = {}
     for index, payload in valid:
@@ -77,7 +94,7 @@ def _orders_store(
     existing = _orders_existing(store=store, external_ids=list(first_index))
     fresh = {ext: payload_by_index[i] for ext, i in first_index.items() if ext not in existing}
     now = timezone.now()
-    built = _orders_build(store=store, payloads=list(fresh.values()), now=now)
+    built = _orders_build(store=store, payloads=list(fresh.values()), now=now, carriers=carriers)
     Order.objects.bulk_create([order for order, _ in built], ignore_conflicts=True)
     landed = _order_ids(store=store, external_ids=list(fresh)) if fresh else {}
     created = [(order, items) for order, items in built if landed[order.external_id] == order.pk]
@@ -148,7 +165,7 @@ def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Custom
 
 
 def _orders_build(
-    *, store: Store, payloads: list[OrderIn], now: datetime
+    *, store: Store, payloads: list[OrderIn], now: datetime, carriers: dict[str, Carrier]
 ) -> list[tuple[Order, list[OrderItem]]]:
     if not payloads:
         return []
@@ -163,6 +180,7 @@ def _orders_build(
             customer=customers[payload.customer.phone],
             localities=localities,
             zones=zones,
+            carrier=carriers.get(payload.delivery.carrier),
             now=now,
         )
         items = [
@@ -190,6 +208,7 @@ def _order_build(
     customer: Customer,
     localities: LocalityIndex,
     zones: DeliveryZoneIndex,
+    carrier: Carrier | None,
     now: datetime,
 ) -> Order:
     delivery = payload.delivery
@@ -224,7 +243,10 @@ def _order_build(
         time_wish=delivery.time_wish,
         timezone=_order_timezone(locality=locality, phone=customer.phone, store=store),
         requested_delivery_on=delivery.date,
-        earliest_delivery_on=delivery_earliest_on(locality=locality, at=now, zones=zones),
+        carrier=carrier,
+        earliest_delivery_on=delivery_earliest_on(
+            locality=locality, at=now, zones=zones, carrier_code=carrier.code if carrier else None
+        ),
         next_call_at=now,
         **address,
     )

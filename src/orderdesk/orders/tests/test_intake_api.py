@@ -307,3 +307,25 @@ def test_unknown_api_path_and_wrong_method_answer_json(store_api):
     assert (missing.status_code, missing.json()["error"]) == (404, "not_found")
     wrong = store_api.put("/api/v1/orders", {})
     assert (wrong.status_code, wrong.json()["error"]) == (405, "method_not_allowed")
+
+
+def test_order_naming_its_carrier_keeps_it(store_api, make_payload):
+    payload = make_payload()
+    payload["delivery"]["carrier"] = "garanta"
+    body = store_api.post("/api/v1/orders", payload).json()
+    assert body["delivery"]["carrier"] == "garanta"
+
+
+def test_unknown_carrier_is_named(store_api, make_payload):
+    payload = make_payload()
+    payload["delivery"]["carrier"] = "pigeon-post"
+    response = store_api.post("/api/v1/orders", payload)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "delivery.carrier",
+            "code": "unknown_carrier",
+            "message": "no carrier 'pigeon-post'",
+        }
+    ]
+    assert not Order.objects.exists()
