@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
@@ -219,17 +219,27 @@ def _situations(card: CallCard) -> set[str]:
     return active
 
 
+# Spoken dates as written in Kazakhstan and Russia (Django has no Kazakh date formats).
+SCRIPT_DATE = "d.m.Y"
+
+
 def _day(value: date | None) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    return formats.date_format(value, SCRIPT_DATE) if value else ""
 
 
 def _local(value: datetime | None, zone: str) -> str:
     if value is None:
         return ""
-    return formats.date_format(value.astimezone(ZoneInfo(zone)), "SHORT_DATETIME_FORMAT")
+    return formats.date_format(value.astimezone(ZoneInfo(zone)), f"{SCRIPT_DATE} H:i")
 
 
 def script_context(card: CallCard) -> dict[str, object]:
+    """The values the script names, spelled in the script's language (dates, address words)."""
+    with translation.override(card.script_language):
+        return _script_values(card)
+
+
+def _script_values(card: CallCard) -> dict[str, object]:
     first, oc = card.first, card.orders[0]
     locality = first.locality
     zone = oc.dates.zone if oc.dates else None

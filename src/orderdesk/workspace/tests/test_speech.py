@@ -90,3 +90,21 @@ def test_inactive_module_is_not_shown(make_order):
     ).update(is_active=False)
     situations = {m.situation for m in speech_modules_for_order(order=order)}
     assert Situation.ELEVATOR not in situations
+
+
+def test_script_on_the_card_is_filled_in_the_customers_language(make_order, ready_operator):
+    from django.utils import timezone
+
+    from orderdesk.calling.services.leases import call_next_claim
+    from orderdesk.workspace.card import call_card_build
+
+    make_order(customer={"name": "Айгерім", "phone": "+7 701 123 45 67", "language": "kk"})
+    claim = call_next_claim(operator=ready_operator)
+    card = call_card_build(lease=claim.lease, operator=ready_operator, at=timezone.now())
+    texts = {line.situation: line.text for line in card.script}
+    assert texts[Situation.GREETING].startswith("Сәлеметсіз бе, Айгерім! Менің атым op1")
+    assert (
+        "Абая, үй 10, пәтер 25, подъезд 2, қабат 5, домофон 25К" in texts[Situation.ADDRESS_CHECK]
+    )
+    assert "24.11.2026" in texts[Situation.DATE_MOVED]
+    assert "{" not in texts[Situation.CONFIRMED]
