@@ -48,7 +48,9 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.action(description=_("Enable (resume owed deliveries)"))
     def enable(self, request, queryset):
         for endpoint in queryset:
-            webhook_endpoint_update(endpoint=endpoint, changes={"is_active": True})
+            webhook_endpoint_update(
+                endpoint=endpoint, changes={"is_active": True}, by=f"staff ({request.user})"
+            )
         messages.success(request, _("Enabled."))
 
     @admin.action(description=_("Send the events of the last 24 hours again"))

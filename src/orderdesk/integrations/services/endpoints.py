@@ -82,7 +82,11 @@ def webhook_endpoint_create(
 
 @transaction.atomic
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, changes: dict[str, Any], resolver: Resolver | None = None
+    *,
+    endpoint: WebhookEndpoint,
+    changes: dict[str, Any],
+    by: str = "the store",
+    resolver: Resolver | None = None,
 ) -> WebhookEndpoint:
     """Re-enabling an endpoint resumes its owed deliveries at once and starts a fresh failure
     count; the delivery log records that it happened."""
@@ -98,14 +102,14 @@ def webhook_endpoint_update(
         endpoint.description = (changes["description"] or "").strip()[:200]
         fields.append("description")
     if "is_active" in changes and bool(changes["is_active"]) != endpoint.is_active:
-        _endpoint_activity_set(endpoint=endpoint, active=bool(changes["is_active"]))
+        _endpoint_activity_set(endpoint=endpoint, active=bool(changes["is_active"]), by=by)
         fields += ["is_active", "disabled_at", "disabled_reason", "failing_since"]
     if fields:
         endpoint.save(update_fields=[*fields, "updated_at"])
     return endpoint
 
 
-def _endpoint_activity_set(*, endpoint: WebhookEndpoint, active: bool) -> None:
+def _endpoint_activity_set(*, endpoint: WebhookEndpoint, active: bool, by: str) -> None:
     now = timezone.now()
     endpoint.is_active, endpoint.failing_since = active, None
     if active:
@@ -114,14 +118,14 @@ def _endpoint_activity_set(*, endpoint: WebhookEndpoint, active: bool) -> None:
             next_attempt_at=now
         )
         WebhookLogEntry.objects.create(
-            endpoint=endpoint, kind=LogKind.ENABLED, message="enabled by the store", created_at=now
+            endpoint=endpoint, kind=LogKind.ENABLED, message=f"enabled by {by}", created_at=now
         )
     else:
-        endpoint.disabled_at, endpoint.disabled_reason = now, "disabled by the store"
+        endpoint.disabled_at, endpoint.disabled_reason = now, f"disabled by {by}"
         WebhookLogEntry.objects.create(
             endpoint=endpoint,
             kind=LogKind.DISABLED,
-            message="disabled by the store",
+            message=f"disabled by {by}",
             created_at=now,
         )
 

@@ -217,3 +217,28 @@ def test_staff_read_the_delivery_log_in_the_admin(store, receiver, make_order):
     detail = client.get(f"/admin/integrations/webhooklogentry/{entry.pk}/change/")
     assert detail.status_code == 200
     assert str(entry.event_id) in detail.content.decode()
+
+
+def test_staff_re_enable_an_endpoint_from_the_admin(store, receiver):
+    from django.test import Client
+
+    from orderdesk.accounts.services import user_create
+    from orderdesk.integrations.services import webhook_endpoint_create, webhook_endpoint_update
+
+    endpoint = webhook_endpoint_create(store=store, url=receiver.url)
+    webhook_endpoint_update(endpoint=endpoint, changes={"is_active": False})
+    admin_user, _, _ = user_create(username="boss", role="admin")
+    client = Client()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/integrations/webhookendpoint/",
+        {"action": "enable", "_selected_action": [str(endpoint.pk)]},
+    )
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
+    messages = list(WebhookLogEntry.objects.order_by("id").values_list("kind", "message"))
+    assert messages == [
+        ("disabled", "disabled by the store"),
+        ("enabled", "enabled by staff (boss)"),
+    ]
