@@ -184,7 +184,13 @@ class Lease(models.Model):
                 fields=["expires_at"],
                 condition=models.Q(ended_at__isnull=True),
                 name="calling_lease_live_expiry_idx",
-            )
+            ),
+            # the claim's minimum gap: is anyone on a call with this customer's phone now
+            models.Index(
+                fields=["customer"],
+                condition=models.Q(ended_at__isnull=True),
+                name="calling_lease_customer_idx",
+            ),
         ]
 
     def __str__(self) -> str:

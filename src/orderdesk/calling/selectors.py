@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import holidays as holidays_lib
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from orderdesk.accounts.models import User
@@ -110,10 +110,14 @@ class QueueScope:
 
 def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
     """None when the operator works no active store or every customer is outside the window."""
-    store_ids = list(operator.stores.filter(is_active=True).values_list("pk", flat=True))
-    if not store_ids:
+    stores = operator.stores.filter(is_active=True).select_related("calling_policy")
+    policies = {
+        store.pk: getattr(store, "calling_policy", None) or CallingPolicy(store_id=store.pk)
+        for store in stores
+    }
+    if not policies:
         return None
-    policies = calling_policies_for(store_ids=store_ids)
+    store_ids = list(policies)
     present = queue_zones_present()
     zones_by_store = {
         store_id: zones
@@ -130,14 +134,18 @@ def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
 
 
 def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[QuerySet[Order]]:
-    """The claim order (SPEC 4): due personal callbacks, due callbacks for anyone, new orders
-    (oldest first), retries (longest waiting first). Each tier reads one partial index in
-    next_call_at order, so the head of a tier is an index probe, not a sort of the queue."""
+    """The claim order (SPEC 4): due callbacks (this operator's personal ones before those for
+    anyone, each by due time), new orders (oldest first), retries (longest waiting first). Each
+    tier reads one partial index, so the head of a tier is an index probe, not a sort of the
+    queue (due callbacks are few: sorting them is cheap)."""
     due = Order.objects.filter(scope.q(), next_call_at__lte=at)
     order = ("next_call_at", "id")
+    callbacks = due.filter(
+        Q(callback_user=operator) | Q(callback_user__isnull=True),
+        queue_state=QueueState.CALLBACK,
+    ).order_by(F("callback_user").asc(nulls_last=True), *order)
     return [
-        due.filter(queue_state=QueueState.CALLBACK, callback_user=operator).order_by(*order),
-        due.filter(queue_state=QueueState.CALLBACK, callback_user__isnull=True).order_by(*order),
+        callbacks,
         due.filter(queue_state=QueueState.QUEUED, attempts_count=0).order_by(*order),
         due.filter(queue_state=QueueState.QUEUED, attempts_count__gt=0).order_by(*order),
     ]

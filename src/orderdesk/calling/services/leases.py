@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from orderdesk.accounts.models import User
@@ -75,15 +76,17 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     expired one is closed as abandoned first. Other expired leases are freed here too, a few at
     a time, so the queue does not depend on the periodic job having run."""
     at = at or timezone.now()
-    live = lease_live_of(operator=operator)
-    if live is not None:
-        if live.expires_at > at:
-            return Claim(lease=live, orders=lease_orders(lease=live), resumed=True)
-        with transaction.atomic():
-            lease = Lease.objects.select_for_update().get(pk=live.pk)
-            if lease.is_live:
-                lease_abandon(lease=lease, at=at)
-    leases_expire(at=at, limit=EXPIRE_ON_CLAIM)
+    # One read finds this operator's live lease and any lease past its expiry.
+    leases = list(
+        Lease.objects.filter(ended_at__isnull=True)
+        .filter(Q(operator=operator) | Q(expires_at__lte=at))
+        .order_by("expires_at")[: EXPIRE_ON_CLAIM + 1]
+    )
+    own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
+    if own is not None and own.expires_at > at:
+        return Claim(lease=own, orders=lease_orders(lease=own), resumed=True)
+    if own is not None or len(leases) > 0:
+        leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
     scope = queue_scope_for(operator=operator, at=at)
     if scope is None:
         return None
@@ -134,16 +137,11 @@ def _claim_once(
         head = _queue_head(scope=scope, operator=operator, at=at, skipped=skipped)
         if head is None:
             return None
-        customer = (
-            Customer.objects.select_for_update(skip_locked=True)
-            .filter(pk=head.customer_id)
-            .only("id", "phone")
-            .first()
-        )
+        policy = scope.policies[head.store_id]
+        customer = _customer_lock(customer_id=head.customer_id, policy=policy, at=at)
         if customer is None:
             skipped.add(head.customer_id)
             return _SKIP
-        policy = scope.policies[head.store_id]
         group = list(
             customer_dialable_orders(store_id=head.store_id, customer_id=customer.pk)
             .select_for_update(of=("self",))
@@ -157,21 +155,34 @@ def _claim_once(
         return _lease_open(operator=operator, policy=policy, head=head, group=group, at=at)
 
 
+def _customer_lock(*, customer_id: int, policy: CallingPolicy, at: datetime) -> Customer | None:
+    """The customer row, locked without waiting (None when another claimer holds it), read
+    together with what the minimum gap needs: the last call to this phone in any store, and
+    whether someone is on a call with it right now."""
+    same_phone = Customer.objects.filter(phone=OuterRef(OuterRef("phone"))).values("pk")
+    last_call = (
+        CallAttempt.objects.filter(customer__in=same_phone)
+        .order_by("-ended_at")
+        .values("ended_at")[:1]
+    )
+    on_call = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True)
+    return (
+        Customer.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk=customer_id)
+        .annotate(last_call_at=Subquery(last_call), on_call=Exists(on_call))
+        .only("id", "phone")
+        .first()
+    )
+
+
 def _gap_until(*, customer: Customer, policy: CallingPolicy, at: datetime) -> datetime | None:
     """The end of the minimum gap since the last call to this phone (any store), or None."""
     if not policy.min_gap_minutes:
         return None
-    same_phone = Customer.objects.filter(phone=customer.phone).values("pk")
-    last = (
-        CallAttempt.objects.filter(customer__in=same_phone, ended_at__gt=at - policy.min_gap)
-        .order_by("-ended_at")
-        .values_list("ended_at", flat=True)
-        .first()
-    )
-    live = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True).exists()
-    if live:
+    if customer.on_call:  # type: ignore[attr-defined]
         return at + policy.min_gap
-    return last + policy.min_gap if last else None
+    last = customer.last_call_at  # type: ignore[attr-defined]
+    return last + policy.min_gap if last and last + policy.min_gap > at else None
 
 
 def _push_to_gap_end(*, orders: list[Order], until: datetime) -> None:
@@ -239,10 +250,16 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
 
 
 def _lease_lock(*, lease_id, operator: User) -> Lease:
-    from ..selectors import lease_get
+    """This operator's lease, row-locked; another operator's lease is 'not found' (SPEC 11)."""
+    lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
+    if lease is None:
+        raise Http404(f"lease {lease_id} not found")
+    return lease
 
-    lease_get(lease_id=lease_id, operator=operator)  # 404 for another operator's lease
-    return Lease.objects.select_for_update().get(pk=lease_id)
+
+def attempt_orders_link(*, attempt: CallAttempt, order_ids: list[str]) -> None:
+    link = CallAttempt.orders.through
+    link.objects.bulk_create(link(callattempt_id=attempt.pk, order_id=oid) for oid in order_ids)
 
 
 def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
@@ -282,22 +299,25 @@ def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
         ended_at=min(at, lease.expires_at),  # the hold lapsed then, whenever it is noticed
         result=CallResult.ABANDONED,
     )
-    attempt.orders.set(lease.order_ids)
+    attempt_orders_link(attempt=attempt, order_ids=lease.order_ids)
     lease.ended_at, lease.end_reason = at, LeaseEnd.EXPIRED
     lease.save(update_fields=["ended_at", "end_reason"])
-    current = OperatorStateSlice.objects.filter(operator_id=lease.operator_id, ended_at=None)
-    if current.filter(state=OperatorState.IN_CALL).exists():
+    in_call = OperatorStateSlice.objects.filter(
+        operator_id=lease.operator_id, ended_at=None, state=OperatorState.IN_CALL
+    )
+    if in_call.exists():
         operator_state_set(operator=lease.operator, state=OperatorState.OFFLINE, at=at)
     logger.info("lease %s of operator %s expired", lease.pk, lease.operator_id)
     return attempt
 
 
-def leases_expire(*, at: datetime | None = None, limit: int = 200) -> int:
+def leases_expire(*, at: datetime | None = None, limit: int = 200, checked: bool = False) -> int:
     """Free every lease past its expiry (the periodic job; claims call it too). Safe in several
-    workers at once: leases are taken with SKIP LOCKED."""
+    workers at once: leases are taken with SKIP LOCKED. `checked`: the caller already knows
+    some are due (skips the cheap existence probe)."""
     at = at or timezone.now()
     due = Lease.objects.filter(ended_at__isnull=True, expires_at__lte=at)
-    if not due.exists():
+    if not checked and not due.exists():
         return 0
     with transaction.atomic():
         leases = list(

@@ -28,25 +28,26 @@ def _state_errors(*, state: str, pause_code: str) -> list[dict[str, str]]:
     return []
 
 
-@transaction.atomic
 def operator_state_set(
     *, operator: User, state: str, pause_code: str = "", at: datetime | None = None
 ) -> OperatorStateSlice:
     """Close the operator's open slice and open one in `state`; the same state again is a no-op.
 
     The operator's user row is locked first, so two tabs switching state at once still leave
-    exactly one open slice (also guarded by a partial unique constraint)."""
+    exactly one open slice (also guarded by a partial unique constraint). Inside a caller's
+    transaction (a claim, an outcome) it takes no savepoint of its own."""
     errors = _state_errors(state=state, pause_code=pause_code)
     if errors:
         raise ValidationFailed(errors)
     at = at or timezone.now()
-    list(User.objects.select_for_update().filter(pk=operator.pk).values_list("pk", flat=True))
-    current = OperatorStateSlice.objects.filter(operator=operator, ended_at__isnull=True).first()
-    if current is not None:
-        if current.state == state and current.pause_code == pause_code:
-            return current
-        current.ended_at = max(at, current.started_at)
-        current.save(update_fields=["ended_at"])
-    return OperatorStateSlice.objects.create(
-        operator=operator, state=state, pause_code=pause_code, started_at=at
-    )
+    with transaction.atomic(savepoint=False):
+        list(User.objects.select_for_update().filter(pk=operator.pk).values_list("pk", flat=True))
+        open_slices = OperatorStateSlice.objects.filter(operator=operator, ended_at__isnull=True)
+        closed = open_slices.exclude(state=state, pause_code=pause_code).update(ended_at=at)
+        if not closed:
+            current = open_slices.first()
+            if current is not None:
+                return current
+        return OperatorStateSlice.objects.create(
+            operator=operator, state=state, pause_code=pause_code, started_at=at
+        )

@@ -12,15 +12,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.delivery.selectors import order_delivery_date_errors
-from orderdesk.orders.models import Order, OrderEventType, OrderStatus, QueueState
-from orderdesk.orders.services import order_event_record, order_status_change, orders_queue_move
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus, QueueState
+from orderdesk.orders.services import order_status_change, orders_queue_move
 
 from ..models import (
     OUTCOME_RESULTS,
@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..rules import local_day_start, pending_check_due, retry_next_at, window_next_open
 from ..selectors import calling_policy_get, holidays_for
-from .leases import _lease_lock, lease_abandon, lease_not_held_error
+from .leases import _lease_lock, attempt_orders_link, lease_abandon, lease_not_held_error
 from .operators import operator_state_set
 
 OUTCOME_RESULT_INVALID = "outcome_result_invalid"
@@ -178,7 +178,7 @@ def _outcome_apply(
         callback_at=callback_at if result == CallResult.CALLBACK else None,
         reason=reason if result == CallResult.CANCELLED else "",
     )
-    attempt.orders.set(lease.order_ids)
+    attempt_orders_link(attempt=attempt, order_ids=lease.order_ids)
     _orders_move(
         orders=orders,
         policy=policy,
@@ -191,14 +191,17 @@ def _outcome_apply(
         decisions=decisions,
         at=at,
     )
-    for order in orders:
-        order_event_record(
+    OrderEvent.objects.bulk_create(
+        OrderEvent(
             order=order,
             type=OrderEventType.CALL_ATTEMPT,
             actor=operator,
-            at=at,
+            actor_label=operator.username,
+            created_at=at,
             data={"attempt": attempt.pk, "result": result, "notes": attempt.notes},
         )
+        for order in orders
+    )
     lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
     lease.save(update_fields=["ended_at", "end_reason"])
     operator_state_set(operator=operator, state=OperatorState.READY, at=at)
@@ -365,6 +368,7 @@ def _orders_move(
             _order_decide(order=order, decision=decision, operator=operator, lease=lease)
         return
     common = {"lease_id": None, "lease_user": None, "lease_expires_at": None}
+    failed = _failed_attempts(orders=orders, at=at) if result in RETRY_RESULTS else {}
     for order in orders:
         fields = {
             **common,
@@ -373,6 +377,7 @@ def _orders_move(
         }
         state, fields["next_call_at"], fields["callback_user"] = _next_place(
             order=order,
+            failed=failed.get(order.pk, (0, 0)),
             policy=policy,
             operator=operator,
             result=result,
@@ -394,6 +399,7 @@ def _orders_move(
 def _next_place(
     *,
     order: Order,
+    failed: tuple[int, int],
     policy: CallingPolicy,
     operator: User,
     result: str,
@@ -415,7 +421,7 @@ def _next_place(
             after=timedelta(minutes=policy.pending_check_minutes),
         )
         return QueueState.PENDING_CHECK, due or at, operator
-    today, total = _failed_attempts(order=order, at=at)
+    today, total = failed
     next_at = retry_next_at(
         ended_at=at,
         zone=order.timezone,
@@ -431,13 +437,18 @@ def _next_place(
     return QueueState.QUEUED, next_at, None
 
 
-def _failed_attempts(*, order: Order, at: datetime) -> tuple[int, int]:
-    """Earlier unsuccessful attempts on this order: on the customer's local day, and in all."""
-    day_start = local_day_start(at=at, zone=order.timezone)
-    counts = CallAttempt.objects.filter(orders=order, result__in=RETRY_RESULTS).aggregate(
-        total=Count("pk"), today=Count("pk", filter=Q(started_at__gte=day_start))
-    )
-    return counts["today"], counts["total"]
+def _failed_attempts(*, orders: list[Order], at: datetime) -> dict[Any, tuple[int, int]]:
+    """Per order, earlier unsuccessful attempts: on the customer's local day, and in all (one
+    read for every order of the call; an order has at most a few dozen attempts)."""
+    day_starts = {order.pk: local_day_start(at=at, zone=order.timezone) for order in orders}
+    counts: dict[Any, tuple[int, int]] = dict.fromkeys(day_starts, (0, 0))
+    started = CallAttempt.orders.through.objects.filter(
+        order_id__in=list(day_starts), callattempt__result__in=list(RETRY_RESULTS)
+    ).values_list("order_id", "callattempt__started_at")
+    for order_id, started_at in started:
+        today, total = counts[order_id]
+        counts[order_id] = (today + (started_at >= day_starts[order_id]), total + 1)
+    return counts
 
 
 def _order_decide(*, order: Order, decision: OrderDecision, operator: User, lease: Lease) -> None:

@@ -198,7 +198,7 @@ QUEUE_MOVE_FIELDS = frozenset(
 )  # fmt: skip
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def orders_queue_move(
     *,
     orders: Sequence[Order],
@@ -214,7 +214,9 @@ def orders_queue_move(
 
     The UPDATE only touches rows still awaiting confirmation and matching `only_if` (the state
     the caller read); when fewer rows than `orders` match, another writer got there first and
-    ORDER_QUEUE_CONFLICT rolls the whole move back. `fields` may hold expressions (F(), Coalesce)."""
+    ORDER_QUEUE_CONFLICT rolls back the whole move, and with it the caller's transaction (no
+    savepoint: the claim and the outcome retry or refuse as a whole). `fields` may hold
+    expressions (F(), Coalesce)."""
     fields = fields or {}
     unknown = sorted(set(fields) - QUEUE_MOVE_FIELDS)
     if unknown:
