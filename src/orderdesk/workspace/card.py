@@ -233,6 +233,12 @@ def _local(value: datetime | None, zone: str) -> str:
     return formats.date_format(value.astimezone(ZoneInfo(zone)), f"{SCRIPT_DATE} H:i")
 
 
+def _time_wish_words(wish: str) -> str:
+    """`14:00–18:00` as the script says it; blanks to fill in aloud when none is recorded."""
+    start, _dash, end = wish.partition("–")
+    return _("from %(start)s to %(end)s") % {"start": start or "__", "end": end or "__"}
+
+
 def script_context(card: CallCard) -> dict[str, object]:
     """The values the script names, spelled in the script's language (dates, address words)."""
     with translation.override(card.script_language):
@@ -265,7 +271,7 @@ def _script_values(card: CallCard) -> dict[str, object]:
         "carrier": oc.carrier_name,
         "intervals": oc.intervals,
         "callback_time": _local(card.pending_check_at, first.timezone),
-        "time_wish": first.time_wish,
+        "time_wish": _time_wish_words(first.time_wish),
         "total": f"{sum(o.order.total for o in card.orders)} {first.currency}",
     }
 
