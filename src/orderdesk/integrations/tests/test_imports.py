@@ -242,3 +242,15 @@ def test_api_import_reports_an_unreadable_file(supervisor_api, store):
     response = api_upload(supervisor_api, store.slug, b"x", name="orders.pdf")
     assert response.status_code == 422
     assert response.json()["error"] == "import_file_unreadable"
+
+
+def test_supervisors_find_the_page_from_the_admin_index(supervisor):
+    client = Client()
+    client.force_login(supervisor)
+    assert "/admin/integrations/orderimport/" in client.get("/admin/").content.decode()
+    listing = client.get("/admin/integrations/orderimport/")
+    assert listing.status_code == 200
+    assert reverse(UPLOAD) in listing.content.decode()
+    page = client.get(reverse(UPLOAD))
+    assert page.status_code == 200
+    assert "script-src 'self'" in page["Content-Security-Policy"]
