@@ -96,6 +96,11 @@ def test_elevator_freight_is_a_flag_passenger_a_courier_comment(operator_client,
 def test_time_wish_goes_to_customer_comment(operator_client, held):
     response = post(operator_client, "time_wish", held, {"start": "14:00", "end": "18:00"})
     assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="script" hx-swap-oob="outerHTML"' in html
+    assert 'id="card-timeline" hx-swap-oob="outerHTML"' in html
+    script = html[html.index('id="script"') :]
+    assert "жеткізуді 14:00–18:00 аралығында" in script[: script.index("</section>")]
     held.refresh_from_db()
     assert held.time_wish == "14:00–18:00"
     assert held.comment == (

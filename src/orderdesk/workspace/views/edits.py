@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -65,9 +66,12 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
         card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
         oc = next(c for c in card.orders if c.order.pk == order.pk)
         oc.error = error
-        response = render(
-            request, "workspace/desk_card.html#order-panel", {"card": card, "oc": oc}, status=status
+        context = {"card": card, "oc": oc, "oob": True}
+        html = "".join(
+            render_to_string(f"workspace/desk_card.html#{name}", context, request=request)
+            for name in ("order-panel", "script-panel", "card-timeline")
         )
+        response = HttpResponse(html, status=status)
         response["HX-Trigger"] = "checks-changed"
         return response
 
