@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from orderdesk.core.phones import phone_mask
 from orderdesk.orders.models import OrderEventType
 
 register = template.Library()
@@ -15,11 +16,13 @@ def event_label(event) -> str:
     return str(_EVENT_LABELS.get(event.type, event.type))
 
 
-def _value(value) -> str:
+def _value(value, name: str = "") -> str:
     if value in (None, ""):
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if "phone" in name and isinstance(value, str):
+        return phone_mask(value)
     return str(value)
 
 
@@ -29,7 +32,7 @@ def event_summary(event) -> str:
     data = event.data or {}
     if "changes" in data:
         parts = [
-            f"{name}: {_value(change.get('from'))} → {_value(change.get('to'))}"
+            f"{name}: {_value(change.get('from'), name)} → {_value(change.get('to'), name)}"
             for name, change in data["changes"].items()
         ]
         return "; ".join(parts)
@@ -38,7 +41,7 @@ def event_summary(event) -> str:
     else:
         text = ""
     extras = [
-        f"{key}: {_value(value)}"
+        f"{key}: {_value(value, key)}"
         for key, value in data.items()
         if key not in ("from", "to") and not isinstance(value, dict | list)
     ]
@@ -61,3 +64,9 @@ def address_text(order) -> str:
     if len(parts) == 1 and order.address_line:
         parts.append(order.address_line)
     return ", ".join(parts)
+
+
+@register.filter
+def masked(phone: str) -> str:
+    """A phone shown where nobody needs to dial it (SPEC 10)."""
+    return phone_mask(phone)

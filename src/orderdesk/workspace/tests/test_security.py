@@ -118,3 +118,25 @@ def test_operator_sees_own_history_read_only(ready_operator, operator_client, ma
     page = operator_client.get(reverse("workspace:order", args=[order.pk]))
     assert page.status_code == 200
     assert "A-1001" in page.content.decode()
+
+
+def test_read_only_order_page_masks_phones_and_logs_the_view(
+    supervisor, supervisor_client, work_morning, make_order
+):
+    from orderdesk.orders.models import OrderEvent, OrderEventType
+
+    order = make_order()
+    html = supervisor_client.get(reverse("workspace:order", args=[order.pk])).content.decode()
+    assert "+7701***4567" in html and "+77011234567" not in html
+    viewed = OrderEvent.objects.get(order=order, type=OrderEventType.VIEWED)
+    assert viewed.actor == supervisor
+
+
+def test_admin_edits_speech_modules(store, staff_client):
+    from orderdesk.accounts.services import user_create
+
+    admin, _, _ = user_create(username="boss", role="admin")
+    client = staff_client(admin)
+    response = client.get(reverse("admin:workspace_speechmodule_changelist"))
+    assert response.status_code == 200
+    assert "Приветствие" in response.content.decode()
