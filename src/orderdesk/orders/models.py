@@ -207,6 +207,12 @@ class Order(BaseModel):
                 condition=models.Q(queue_state__in=["queued", "callback"]),
                 name="orders_queue_zone_idx",
             ),
+            # calling: the orders a lease holds (outcome, heartbeat, expiry)
+            models.Index(
+                fields=["lease_id"],
+                condition=models.Q(queue_state="in_call"),
+                name="orders_queue_lease_idx",
+            ),
             # calling jobs: parked orders (pending check) coming due
             models.Index(
                 fields=["next_call_at"],

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
@@ -63,7 +64,7 @@ class Claim:
 def lease_not_held_error(lease: Lease) -> ApplicationError:
     return ApplicationError(
         LEASE_NOT_HELD,
-        "lease: this call is no longer yours (it expired or its outcome is recorded)",
+        _("This call is no longer yours: the lease expired or its outcome is recorded."),
         status_code=409,
         lease=str(lease.pk),
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
@@ -94,7 +95,8 @@ def call_outcome_record(
 
     - no_answer / busy / bad_connection: retry per the store's rule for that result, never in
       the night gap; exhausted → unreachable. wrong_number: unreachable, for a supervisor.
-    - callback: at `callback_at` (inside the customer's window), `personal` → only this operator.
+    - callback: at `callback_at` (inside the customer's window; without an offset it is read as
+      the customer's local time), `personal` → only this operator.
     - pending_check: parked until about an hour later (next morning from 16:00 local), then a
       callback to this operator.
     - cancelled: every held order, `reason` from the store's list.
@@ -155,6 +157,9 @@ def _outcome_apply(
         .select_related("store", "customer", "locality", "carrier")
         .order_by("created_at", "id")
     )
+    if callback_at is not None and timezone.is_naive(callback_at) and orders:
+        # A time without an offset is the customer's wall-clock time, as they said it.
+        callback_at = callback_at.replace(tzinfo=ZoneInfo(orders[0].timezone))
     errors = _outcome_errors(
         orders=orders,
         policy=policy,

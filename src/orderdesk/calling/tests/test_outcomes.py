@@ -377,3 +377,9 @@ def test_heartbeat_extends_and_then_fails_once_expired(clock, held, operator):
         lease_heartbeat(lease_id=lease.pk, operator=operator)
     assert conflict.value.code == LEASE_NOT_HELD
     assert fresh(order).queue_state == QueueState.QUEUED
+
+
+def test_callback_time_without_offset_is_the_customers_local_time(held, operator):
+    lease, order = held
+    outcome(lease, operator, CallResult.CALLBACK, callback_at=datetime(2026, 11, 25, 18, 30))
+    assert fresh(order).next_call_at == almaty(25, 18, 30)
