@@ -231,3 +231,48 @@ def test_reclaim_same_customer_keeps_the_page(
     new = Lease.objects.get(operator=ready_operator, ended_at=None)
     assert new.pk != lease.pk
     assert f'value="{new.pk}" id="outcome-lease"' in response.content.decode()
+
+
+def test_reclaim_when_customer_is_not_available_stays_on_the_page(
+    ready_operator, operator_client, make_order, work_morning
+):
+    first = make_order("A-1")
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    make_order("B-1", customer={"name": "Ерлан", "phone": "+7 701 555 66 77", "language": "ru"})
+    work_morning.shift(6 * 60)  # the hold lapsed a minute ago: inside the minimum gap
+    assert (
+        operator_client.post(reverse("workspace:heartbeat"), {"lease": str(lease.pk)}).status_code
+        == 409
+    )
+    response = operator_client.post(
+        reverse("workspace:reclaim"), {"customer": str(first.customer_id)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert "HX-Redirect" not in response
+    assert 'id="open-next"' in response.content.decode()
+    new = Lease.objects.get(operator=ready_operator, ended_at=None)
+    assert new.customer_id != first.customer_id
+
+
+def test_requested_date_not_possible_is_moved_with_reason(
+    ready_operator, operator_client, make_order
+):
+    order = make_order(
+        delivery={"locality": "Алматы", "street": "Абая", "house": "10", "date": "2026-11-22"}
+    )
+    page = take_call(operator_client).content.decode()
+    select = page[page.index(f'id="date-{order.pk}"') :]
+    select = select[: select.index("</select>")]
+    assert re.search(r'<option value="2026-11-24" selected>', select)
+    assert 'class="error date-moved"' in page
+    assert "2026-11-22" in page[page.index('class="error date-moved"') :][:300]
+    assert 'class="script-module active" data-situation="date_moved"' in page
+
+
+def test_requested_date_still_possible_is_kept(ready_operator, operator_client, make_order):
+    order = make_order()
+    page = take_call(operator_client).content.decode()
+    select = page[page.index(f'id="date-{order.pk}"') :]
+    assert re.search(r'<option value="2026-11-25" selected>', select[: select.index("</select>")])
+    assert "date-moved" not in page

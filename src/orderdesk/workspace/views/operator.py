@@ -240,14 +240,15 @@ def reclaim(request: HttpRequest) -> HttpResponse:
             "workspace/_reclaimed.html",
             {"lease": claim.lease, "heartbeat_seconds": heartbeat_seconds(claim.lease)},
         )
+    if request.htmx:
+        # Another customer (or nobody): stay on this page, so what was typed can still be read
+        # and copied, and say where the next call is.
+        return render(request, "workspace/_reclaim_other.html", {"claim": claim})
     if claim is not None:
         messages.warning(
             request, _("That customer could not be taken again; here is the next call.")
         )
-    target = reverse("workspace:desk") + ("" if claim else "?empty=1")
-    if request.htmx:
-        return HttpResponseClientRedirect(target)
-    return redirect(target)
+    return redirect(reverse("workspace:desk") + ("" if claim else "?empty=1"))
 
 
 @operator_view
