@@ -17,7 +17,7 @@ from .intake import OrderIn
 from .models import OrderStatus
 from .representations import order_data
 from .selectors import order_get, orders_list
-from .services import IntakeResult, orders_intake
+from .services import IntakeResult, order_view_record, orders_intake
 
 router = Router(tags=["orders"])
 BULK_MAX = 1000
@@ -106,6 +106,8 @@ def order_detail(request: HttpRequest, order_id: UUID):
     order = order_get(
         order_id=order_id, store=principal.store, user=principal.user, with_timeline=True
     )
+    if principal.user is not None:
+        order_view_record(order=order, actor=principal.user, via="api")
     return order_data(order, timeline=list(order.events.all()))
 
 

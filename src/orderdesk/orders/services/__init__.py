@@ -1,5 +1,6 @@
 """Every write to orders. Callers import from here: `from orderdesk.orders.services import …`."""
 
+from .audit import order_view_record
 from .intake import IntakeResult, orders_intake
 from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
@@ -30,6 +31,7 @@ __all__ = [
     "order_queue_state_set",
     "order_status_change",
     "order_update",
+    "order_view_record",
     "orders_intake",
     "orders_queue_move",
     "store_event_publish",

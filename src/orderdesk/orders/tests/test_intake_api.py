@@ -329,3 +329,18 @@ def test_unknown_carrier_is_named(store_api, make_payload):
         }
     ]
     assert not Order.objects.exists()
+
+
+def test_staff_reading_an_order_is_recorded_store_reading_is_not(
+    store_api, supervisor, make_payload
+):
+    from orderdesk.accounts.services import user_api_token_issue
+    from orderdesk.conftest import ApiClient
+    from orderdesk.orders.models import OrderEvent
+
+    order_id = store_api.post("/api/v1/orders", make_payload()).json()["id"]
+    store_api.get(f"/api/v1/orders/{order_id}")
+    assert not OrderEvent.objects.filter(type="viewed").exists()
+    ApiClient(user_api_token_issue(user=supervisor)).get(f"/api/v1/orders/{order_id}")
+    viewed = OrderEvent.objects.get(type="viewed")
+    assert (viewed.actor, viewed.data) == (supervisor, {"via": "api"})

@@ -1,0 +1,13 @@
+"""Personal data access is recorded on the order's timeline (SPEC 10): who looked, when, where."""
+
+from orderdesk.accounts.models import User
+
+from ..models import Order, OrderEvent, OrderEventType
+from .lifecycle import order_event_record
+
+
+def order_view_record(*, order: Order, actor: User, via: str) -> OrderEvent:
+    """A staff member opened the order with the customer's personal data (screen or API)."""
+    return order_event_record(
+        order=order, type=OrderEventType.VIEWED, actor=actor, data={"via": via}
+    )
