@@ -338,6 +338,7 @@ def call_card_build(
     )  # fmt: skip
     if not cards:
         return card
+    _stock_mark(cards=cards, store_id=lease.store_id)
     _callback_bounds(card)
     card.checks = card_checks(
         cards=cards, cancel_codes={code for code, _label in card.cancel_reasons}, at=at
@@ -345,6 +346,19 @@ def call_card_build(
     card.active_situations = _situations(card)
     card.script = script_for_order(order=card.first, context=script_context(card))
     return card
+
+
+def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:
+    """Each item learns what the store's catalogue has in stock (None: not in the catalogue),
+    so an item that cannot ship is seen during the call (seed 003)."""
+    items = [item for oc in cards for item in oc.order.items.all()]
+    stock = dict(
+        Product.objects.filter(store_id=store_id, sku__in={i.sku for i in items}).values_list(
+            "sku", "stock_quantity"
+        )
+    )
+    for item in items:
+        item.in_stock = stock.get(item.sku)
 
 
 def _parse_day(value: str) -> date | None:

@@ -144,3 +144,22 @@ def test_out_of_city_marks_address_check_and_blocks_confirm(operator_client, hel
     assert f'data-check="{held.pk}.address_check"' in checks
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     assert 'class="script-module active" data-situation="out_of_city"' in page
+
+
+def test_items_short_of_stock_are_marked(ready_operator, operator_client, make_order, store):
+    Product.objects.create(
+        store=store, sku="HRF-450", name="Холодильник", price="1", stock_quantity=0
+    )
+    Product.objects.create(store=store, sku="KTL-1", name="Чайник", price="1", stock_quantity=5)
+    make_order(
+        items=[
+            {"sku": "HRF-450", "name": "Холодильник", "quantity": 1, "price": "259990.00"},
+            {"sku": "KTL-1", "name": "Чайник", "quantity": 2, "price": "10000.00"},
+        ]
+    )
+    operator_client.post(reverse("workspace:next"))
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert page.count('data-stock="short"') == 1
+    fridge_row = page[page.index("<td>HRF-450</td>") : page.index("<td>KTL-1</td>")]
+    assert 'data-stock="short"' in fridge_row
+    assert "в наличии: 0" in page
