@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderdesk.api.middleware.ApiBodyLimitMiddleware",
     "orderdesk.api.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,7 +117,11 @@ TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
+# Static files (htmx, the workspace's JS and CSS) are served by the app itself through WhiteNoise,
+# straight from the installed package: `orderdesk serve` needs no collectstatic and no web server.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or None  # only for an optional collectstatic
 
 TASKS = {
     "default": {
