@@ -7,19 +7,23 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from orderdesk.accounts.models import Role
+from orderdesk.accounts.models import Role, User
 from orderdesk.api.auth import user_of
+from orderdesk.core.errors import ValidationFailed
 from orderdesk.orders.representations import order_data
+from orderdesk.orders.selectors import order_get
 
 from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
 from .selectors import operator_state_current
 from .services import (
+    OPERATOR_NOT_OF_STORE,
     Claim,
     OrderDecision,
     call_next_claim,
     call_outcome_record,
     lease_heartbeat,
     operator_state_set,
+    order_call_requeue,
 )
 
 router = Router(tags=["calls"])
@@ -152,3 +156,29 @@ def operator_state_change(request: HttpRequest, payload: StateIn):
     return state_data(
         operator_state_set(operator=operator, state=payload.state, pause_code=payload.pause_code)
     )
+
+
+class RequeueIn(Schema):
+    operator_id: int | None = None
+    next_call_at: datetime | None = None
+
+
+@router.post(
+    "/orders/{order_id}/requeue",
+    response=dict,
+    summary="Supervisor: queue an order again, or as a personal callback for one operator",
+)
+def order_requeue(request: HttpRequest, order_id: UUID, payload: RequeueIn):
+    actor = user_of(request, Role.SUPERVISOR, Role.ADMIN)
+    order = order_get(order_id=order_id, user=actor)
+    callback_user = None
+    if payload.operator_id is not None:
+        callback_user = User.objects.filter(pk=payload.operator_id, is_active=True).first()
+        if callback_user is None:
+            raise ValidationFailed(
+                [{"field": "operator_id", "code": OPERATOR_NOT_OF_STORE, "message": "no such user"}]
+            )
+    order = order_call_requeue(
+        order=order, actor=actor, callback_user=callback_user, next_call_at=payload.next_call_at
+    )
+    return order_data(order_get(order_id=order.pk, user=actor))

@@ -11,6 +11,8 @@ Outcome:
 - `callback_at_errors(*, orders, policy, callback_at, at) -> list[dict]`
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
+Supervision:
+- `order_call_requeue(*, order, actor, callback_user=None, next_call_at=None, at=None) -> Order`
 Jobs: `pending_checks_release(*, at=None)`, `callbacks_release(*, at=None)`."""
 
 from .housekeeping import callbacks_release, pending_checks_release
@@ -47,6 +49,12 @@ from .outcomes import (
     callback_at_errors,
     order_confirm_errors,
 )
+from .supervision import (
+    OPERATOR_NOT_OF_STORE,
+    ORDER_IN_CALL,
+    ORDER_NOT_IN_CALLING,
+    order_call_requeue,
+)
 
 __all__ = [
     "ADDRESS_CHECK_REQUIRED",
@@ -60,9 +68,12 @@ __all__ = [
     "DECISION_MISSING",
     "DECISION_UNKNOWN_ORDER",
     "LEASE_NOT_HELD",
+    "OPERATOR_NOT_OF_STORE",
     "OPERATOR_PAUSE_CODE_INVALID",
     "OPERATOR_PAUSE_CODE_MISSING",
     "OPERATOR_STATE_INVALID",
+    "ORDER_IN_CALL",
+    "ORDER_NOT_IN_CALLING",
     "OUTCOME_RESULT_INVALID",
     "Claim",
     "Decision",
@@ -76,6 +87,7 @@ __all__ = [
     "lease_heartbeat",
     "leases_expire",
     "operator_state_set",
+    "order_call_requeue",
     "order_confirm_errors",
     "pending_checks_release",
 ]

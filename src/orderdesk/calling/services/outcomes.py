@@ -97,8 +97,8 @@ def call_outcome_record(
       the night gap; exhausted → unreachable. wrong_number: unreachable, for a supervisor.
     - callback: at `callback_at` (inside the customer's window; without an offset it is read as
       the customer's local time), `personal` → only this operator.
-    - pending_check: parked until about an hour later (next morning from 16:00 local), then a
-      callback to this operator.
+    - pending_check: parked until `callback_at` when given, else about an hour later (the next
+      morning from 16:00 local), then a callback to this operator.
     - cancelled: every held order, `reason` from the store's list.
     - confirmed: `decisions` for every held order (confirm with a delivery date the zone can
       serve, or cancel with a reason)."""
@@ -226,7 +226,9 @@ def _outcome_errors(
     decisions: Sequence[OrderDecision],
     at: datetime,
 ) -> list[dict[str, Any]]:
-    if result == CallResult.CALLBACK:
+    if result == CallResult.CALLBACK or (
+        result == CallResult.PENDING_CHECK and callback_at is not None
+    ):
         return callback_at_errors(orders=orders, policy=policy, callback_at=callback_at, at=at)
     if result == CallResult.CANCELLED:
         return _reason_errors(policy=policy, reason=reason, field_name="reason")
@@ -418,6 +420,8 @@ def _next_place(
     if result == CallResult.CALLBACK:
         return QueueState.CALLBACK, callback_at, operator if personal else None
     if result == CallResult.PENDING_CHECK:
+        if callback_at is not None:  # the other team named when they will answer
+            return QueueState.PENDING_CHECK, callback_at, operator
         due = pending_check_due(
             at=at,
             zone=order.timezone,

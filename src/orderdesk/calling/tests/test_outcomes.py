@@ -383,3 +383,16 @@ def test_callback_time_without_offset_is_the_customers_local_time(held, operator
     lease, order = held
     outcome(lease, operator, CallResult.CALLBACK, callback_at=datetime(2026, 11, 25, 18, 30))
     assert fresh(order).next_call_at == almaty(25, 18, 30)
+
+
+def test_pending_check_until_a_given_time(held, operator):
+    lease, order = held
+    with pytest.raises(ValidationFailed):
+        outcome(lease, operator, CallResult.PENDING_CHECK, callback_at=almaty(24, 20, 0))
+    outcome(lease, operator, CallResult.PENDING_CHECK, callback_at=almaty(25, 11, 0))
+    parked = fresh(order)
+    assert (parked.queue_state, parked.next_call_at, parked.callback_user_id) == (
+        QueueState.PENDING_CHECK,
+        almaty(25, 11, 0),
+        operator.pk,
+    )
