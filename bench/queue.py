@@ -231,11 +231,15 @@ def claim_loop(operator_ids: list[int], clock: SimClock, until: float, out: dict
     team = list(User.objects.filter(pk__in=operator_ids))
     claims, empty = 0, 0
     claimed: list[str] = []
+    durations: list[float] = []
     turn = 0
+    time.sleep(max(0.0, clock.started - time.time()))
     while time.time() < until:
         operator = team[turn % len(team)]
         turn += 1
+        began = time.perf_counter()
         claim = call_next_claim(operator=operator, at=clock.now())
+        durations.append((time.perf_counter() - began) * 1000)
         if claim is None:
             empty += 1
             time.sleep(0.01)
@@ -249,6 +253,7 @@ def claim_loop(operator_ids: list[int], clock: SimClock, until: float, out: dict
         out["claims"] += claims
         out["empty"] += empty
         out["claimed"].extend(claimed)
+        out["claim_ms"].extend(durations)
     connections.close_all()
 
 
@@ -259,6 +264,7 @@ def baseline_loop(operator_ids: list[int], clock: SimClock, until: float, out: d
         f"DELETE FROM {BASELINE_TABLE} WHERE id = (SELECT id FROM {BASELINE_TABLE} "
         "LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id"
     )
+    time.sleep(max(0.0, clock.started - time.time()))
     with connection.cursor() as cursor:
         while time.time() < until:
             cursor.execute(sql)
@@ -277,7 +283,7 @@ def baseline_loop(operator_ids: list[int], clock: SimClock, until: float, out: d
 def closed_loop_process(args) -> dict:
     kind, operator_ids, at0, started, seconds, connections_count = args
     connections.close_all()
-    out = {"claims": 0, "empty": 0, "claimed": [], "lock": threading.Lock()}
+    out = {"claims": 0, "empty": 0, "claimed": [], "claim_ms": [], "lock": threading.Lock()}
     clock = SimClock(at0, started)
     until = started + seconds
     target = claim_loop if kind == "ours" else baseline_loop
@@ -285,8 +291,10 @@ def closed_loop_process(args) -> dict:
     threads = [threading.Thread(target=target, args=(team, clock, until, out)) for team in teams]
     for thread in threads:
         thread.start()
+    cpu_before = sum(os.times()[:2])
     for thread in threads:
         thread.join()
+    out["cpu_s"] = sum(os.times()[:2]) - cpu_before
     del out["lock"]
     return out
 
@@ -348,7 +356,14 @@ def closed_loop(
         results = pool.map(closed_loop_process, jobs)
     claims = sum(r["claims"] for r in results)
     claimed = [order for r in results for order in r["claimed"]]
-    return {"claims": claims, "claims_per_s": claims / seconds, "claimed": claimed}
+    claim_ms = sorted(ms for r in results for ms in r["claim_ms"])
+    return {
+        "claims": claims,
+        "claims_per_s": claims / seconds,
+        "claimed": claimed,
+        "claim_ms": claim_ms,
+        "client_cpu_ms": 1000 * sum(r["cpu_s"] for r in results) / max(claims, 1),
+    }
 
 
 def open_loop(*, rate: float, seconds: float, at0: datetime, procs: int, pool_size: int) -> dict:
@@ -468,12 +483,19 @@ def main() -> None:
         )  # fmt: skip
         offset += timedelta(seconds=args.seconds + 2)
         all_claimed += ours["claimed"]
+        if base["claims"] >= eligible:
+            log("  warning: the baseline emptied its table; use more --orders or fewer --seconds")
         ratio = ours["claims_per_s"] / base["claims_per_s"] if base["claims_per_s"] else 0.0
         shared = min(claimers, args.max_connections)
         log(
             f"saturation, {claimers} claimers over {shared} connections, {eligible:,} eligible: "
             f"{ours['claims_per_s']:.1f} claims/s (claim + outcome loop); baseline "
             f"{base['claims_per_s']:.1f} claims/s; ratio {ratio:.3f}"
+        )
+        log(
+            f"  claim service time p50 {percentile(ours['claim_ms'], 0.5):.1f} ms, "
+            f"p99 {percentile(ours['claim_ms'], 0.99):.1f} ms; client CPU per claim + outcome "
+            f"{ours['client_cpu_ms']:.1f} ms (baseline: {base['client_cpu_ms']:.2f} ms per claim)"
         )
         figures.setdefault("claims_per_s", ours["claims_per_s"])
         figures.setdefault("baseline_claims_per_s", base["claims_per_s"])
