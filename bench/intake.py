@@ -22,7 +22,12 @@ import sys
 import time
 from decimal import Decimal
 
-import django
+# This folder also holds queue.py, which would shadow the standard library's queue module.
+sys.path[:] = [
+    p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
+]
+
+import django  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
 django.setup()
