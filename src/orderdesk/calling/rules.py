@@ -6,7 +6,7 @@ them, and the tests check them exhaustively with hypothesis."""
 
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ SEARCH_DAYS = 60
 NO_HOLIDAYS: frozenset[date] = frozenset()
 
 
+@lru_cache(maxsize=512)
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
@@ -53,7 +54,7 @@ def _local_at(day: date, moment: time, zone: ZoneInfo) -> datetime:
     """A wall-clock time as an aware datetime; a time skipped by a DST jump moves forward."""
     local = datetime.combine(day, moment, tzinfo=zone)
     # Round-trip through UTC to normalise nonexistent local times (fold rules of zoneinfo).
-    return local.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    return local.astimezone(UTC).astimezone(zone)
 
 
 def window_next_open(
