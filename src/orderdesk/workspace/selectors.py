@@ -162,7 +162,9 @@ class OperatorRow:
 
 
 def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorRow]:
-    """Operators of these stores: their state, since when, and the customer they are on."""
+    """Operators of these stores: their state, since when, and the customer they are on. An
+    operator may also work stores this board does not cover: a call for one of those is not
+    shown (its customer belongs to another tenant)."""
     from orderdesk.calling.models import Lease, OperatorState, OperatorStateSlice
 
     operators = list(
@@ -178,7 +180,7 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
     leases = {
         lease.operator_id: lease
         for lease in Lease.objects.filter(
-            operator_id__in=ids, ended_at__isnull=True
+            operator_id__in=ids, store__in=stores, ended_at__isnull=True
         ).select_related("customer")
     }
     labels = dict(OperatorState.choices)

@@ -108,3 +108,21 @@ def test_operator_cannot_use_supervisor_actions(operator_client, ready_operator,
     assert operator_client.post(url).status_code == 404
     decide = reverse("workspace:unreachable_decide", args=[order.pk])
     assert operator_client.post(decide, {"decision": "requeue"}).status_code == 404
+
+
+def test_board_hides_a_call_the_operator_makes_for_another_store(
+    supervisor_client, ready_operator, make_order
+):
+    """An operator who works two stores is on the board of each; a supervisor of one store never
+    sees the other store's customer, nor gets the controls for that call."""
+    other, _ = store_create(name="Чужой магазин", slug="alien")
+    ready_operator.stores.add(other)
+    make_order("B-1", store_=other, customer={"name": "Чужой Клиент", "phone": "+7 701 555 44 33"})
+    claim = call_next_claim(operator=ready_operator)
+    assert claim.lease.store_id == other.pk
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    row = page[page.index('data-operator="op1"') :]
+    row = row[: row.index("</tr>")]
+    assert "Чужой Клиент" not in page
+    assert reverse("workspace:lease_release", args=[claim.lease.pk]) not in page
+    assert reverse("workspace:lease_reassign", args=[claim.lease.pk]) not in row
