@@ -2,6 +2,17 @@
 
 from .audit import order_view_record
 from .intake import IntakeResult, orders_intake
+from .items import (
+    ITEM_LAST_ONE,
+    ITEM_NOT_FOUND,
+    ITEM_QUANTITY_INVALID,
+    PHONE_INVALID,
+    PRODUCT_NOT_AVAILABLE,
+    customer_phone_add,
+    order_item_add,
+    order_item_quantity_set,
+    order_item_remove,
+)
 from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
     ORDER_FIELD_NOT_EDITABLE,
@@ -19,14 +30,23 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "ITEM_LAST_ONE",
+    "ITEM_NOT_FOUND",
+    "ITEM_QUANTITY_INVALID",
     "ORDER_CANCEL_REASON_MISSING",
     "ORDER_FIELD_NOT_EDITABLE",
     "ORDER_NOT_EDITABLE",
     "ORDER_QUEUE_CONFLICT",
     "ORDER_TRANSITION_NOT_ALLOWED",
+    "PHONE_INVALID",
+    "PRODUCT_NOT_AVAILABLE",
     "STATUS_EVENTS",
     "IntakeResult",
+    "customer_phone_add",
     "order_event_record",
+    "order_item_add",
+    "order_item_quantity_set",
+    "order_item_remove",
     "order_lock",
     "order_queue_state_set",
     "order_status_change",
