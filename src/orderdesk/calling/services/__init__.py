@@ -13,6 +13,9 @@ Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
 Supervision:
 - `order_call_requeue(*, order, actor, callback_user=None, next_call_at=None, at=None) -> Order`
+- `lease_release(*, lease_id, supervisor, at=None) -> Lease` (409 LEASE_NOT_LIVE)
+- `lease_reassign(*, lease_id, operator, supervisor, at=None) -> Lease`
+- `order_unreachable_decide(*, order, decision, supervisor, reason="") -> Order`
 Jobs: `pending_checks_release(*, at=None)`, `callbacks_release(*, at=None)`."""
 
 from .housekeeping import callbacks_release, pending_checks_release
@@ -50,10 +53,18 @@ from .outcomes import (
     order_confirm_errors,
 )
 from .supervision import (
+    LEASE_NOT_LIVE,
+    OPERATOR_NOT_ELIGIBLE,
     OPERATOR_NOT_OF_STORE,
     ORDER_IN_CALL,
     ORDER_NOT_IN_CALLING,
+    ORDER_NOT_UNREACHABLE,
+    UNREACHABLE_DECISION_INVALID,
+    UnreachableDecision,
+    lease_reassign,
+    lease_release,
     order_call_requeue,
+    order_unreachable_decide,
 )
 
 __all__ = [
@@ -68,26 +79,34 @@ __all__ = [
     "DECISION_MISSING",
     "DECISION_UNKNOWN_ORDER",
     "LEASE_NOT_HELD",
+    "LEASE_NOT_LIVE",
+    "OPERATOR_NOT_ELIGIBLE",
     "OPERATOR_NOT_OF_STORE",
     "OPERATOR_PAUSE_CODE_INVALID",
     "OPERATOR_PAUSE_CODE_MISSING",
     "OPERATOR_STATE_INVALID",
     "ORDER_IN_CALL",
     "ORDER_NOT_IN_CALLING",
+    "ORDER_NOT_UNREACHABLE",
     "OUTCOME_RESULT_INVALID",
+    "UNREACHABLE_DECISION_INVALID",
     "Claim",
     "Decision",
     "OrderDecision",
     "OutcomeResult",
+    "UnreachableDecision",
     "call_next_claim",
     "call_outcome_record",
     "callback_at_errors",
     "callbacks_release",
     "lease_abandon",
     "lease_heartbeat",
+    "lease_reassign",
+    "lease_release",
     "leases_expire",
     "operator_state_set",
     "order_call_requeue",
     "order_confirm_errors",
+    "order_unreachable_decide",
     "pending_checks_release",
 ]

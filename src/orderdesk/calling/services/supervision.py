@@ -1,5 +1,7 @@
 """What a supervisor does with the queue: put an order back to be called, or hand it to one
-operator (unreachable orders, wrong numbers, parked checks, callbacks nobody takes)."""
+operator (unreachable orders, wrong numbers, parked checks, callbacks nobody takes); free or
+reassign a call in progress; decide an order whose attempts are exhausted. Composed from the
+lease's own abandon and the orders services, each action one transaction."""
 
 from datetime import datetime
 
@@ -10,8 +12,18 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import Order, OrderStatus, QueueState
-from orderdesk.orders.services import order_lock, orders_queue_move
+from orderdesk.orders.models import Order, OrderEventType, OrderStatus, QueueState
+from orderdesk.orders.services import (
+    ORDER_CANCEL_REASON_MISSING,
+    order_event_record,
+    order_lock,
+    order_status_change,
+    orders_queue_move,
+)
+
+from ..models import Lease
+from ..selectors import cancel_reasons_for
+from .leases import lease_abandon
 
 ORDER_NOT_IN_CALLING = "order_not_in_calling"
 ORDER_IN_CALL = "order_in_call"
@@ -58,5 +70,115 @@ def order_call_requeue(
         data={"reason": "supervisor"},
         at=at,
     )
+    order.refresh_from_db()
+    return order
+
+
+# Supervisor actions on the live board ---------------------------------------------------------
+
+LEASE_NOT_LIVE = "lease_not_live"
+OPERATOR_NOT_ELIGIBLE = "operator_not_eligible"
+ORDER_NOT_UNREACHABLE = "order_not_unreachable"
+UNREACHABLE_DECISION_INVALID = "unreachable_decision_invalid"
+
+
+class UnreachableDecision:
+    REQUEUE = "requeue"
+    CANCEL = "cancel"
+
+
+def _lease_locked_live(*, lease_id) -> Lease:
+    lease = (
+        Lease.objects.select_for_update(of=("self",))
+        .select_related("operator")
+        .filter(pk=lease_id)
+        .first()
+    )
+    if lease is None or not lease.is_live:
+        raise ApplicationError(
+            LEASE_NOT_LIVE, "lease: this call has already ended", status_code=409
+        )
+    return lease
+
+
+def _held_note(*, lease: Lease, order_ids: list[str], supervisor: User, at: datetime) -> None:
+    for order in Order.objects.filter(pk__in=order_ids):
+        order_event_record(
+            order=order, type=OrderEventType.NOTE, actor=supervisor, at=at,
+            data={"action": "lease_released", "operator": lease.operator.username},
+        )  # fmt: skip
+
+
+@transaction.atomic
+def lease_release(*, lease_id, supervisor: User, at: datetime | None = None) -> Lease:
+    """A supervisor frees a call (the operator left, the browser hung): calling's own abandon
+    returns every held order to its queue place and records the attempt as abandoned."""
+    at = at or timezone.now()
+    lease = _lease_locked_live(lease_id=lease_id)
+    held = lease.order_ids
+    lease_abandon(lease=lease, at=at)
+    _held_note(lease=lease, order_ids=held, supervisor=supervisor, at=at)
+    return lease
+
+
+@transaction.atomic
+def lease_reassign(
+    *, lease_id, operator: User, supervisor: User, at: datetime | None = None
+) -> Lease:
+    """Release the call, then hand its orders to `operator` as a personal callback due now: the
+    next call they take is this customer. Orders that left the queue meanwhile stay where
+    they are."""
+    at = at or timezone.now()
+    lease = _lease_locked_live(lease_id=lease_id)
+    if not operator.is_operator or not operator.stores.filter(pk=lease.store_id).exists():
+        raise ApplicationError(
+            OPERATOR_NOT_ELIGIBLE, "operator: does not work this store", status_code=422
+        )
+    waiting = [QueueState.QUEUED, QueueState.CALLBACK]
+    held = lease.order_ids
+    lease_abandon(lease=lease, at=at)
+    orders = list(
+        Order.objects.filter(pk__in=held, queue_state__in=waiting).only("id", "queue_state")
+    )
+    if orders:
+        orders_queue_move(
+            orders=orders, queue_state=QueueState.CALLBACK,
+            fields={"next_call_at": at, "callback_user": operator},
+            only_if=Q(queue_state__in=waiting), actor=supervisor, at=at,
+            data={"action": "reassigned", "from": lease.operator.username, "to": operator.username},
+        )  # fmt: skip
+    return lease
+
+
+@transaction.atomic
+def order_unreachable_decide(
+    *, order: Order, decision: str, supervisor: User, reason: str = ""
+) -> Order:
+    """Attempts exhausted: the supervisor gives the order another round of calls or cancels it
+    with a reason from the store's list."""
+    order = order_lock(order_id=order.pk)
+    if order.queue_state != QueueState.UNREACHABLE:
+        raise ApplicationError(
+            ORDER_NOT_UNREACHABLE, "queue_state: the order is not unreachable", status_code=409
+        )
+    if decision == UnreachableDecision.REQUEUE:
+        orders_queue_move(
+            orders=[order], queue_state=QueueState.QUEUED,
+            fields={"next_call_at": timezone.now(), "callback_user": None},
+            only_if=Q(queue_state=QueueState.UNREACHABLE), actor=supervisor,
+            data={"action": "requeued_by_supervisor"},
+        )  # fmt: skip
+    elif decision == UnreachableDecision.CANCEL:
+        codes = {code for code, _label in cancel_reasons_for(store=order.store_id)}
+        if reason not in codes:
+            raise ApplicationError(
+                ORDER_CANCEL_REASON_MISSING, "reason: choose a reason from the list",
+                status_code=422,
+            )  # fmt: skip
+        order_status_change(order=order, to=OrderStatus.CANCELLED, actor=supervisor, reason=reason)
+    else:
+        raise ApplicationError(
+            UNREACHABLE_DECISION_INVALID, "decision: requeue or cancel", status_code=422
+        )
     order.refresh_from_db()
     return order

@@ -2,15 +2,27 @@ from datetime import timedelta
 
 import pytest
 
-from orderdesk.accounts.services import user_api_token_issue
+from orderdesk.accounts.services import user_api_token_issue, user_create
+from orderdesk.calling.models import CallAttempt, CallResult, Lease, LeaseEnd, OperatorState
+from orderdesk.calling.selectors import operator_state_current
 from orderdesk.calling.services import (
+    LEASE_NOT_LIVE,
+    OPERATOR_NOT_ELIGIBLE,
     ORDER_IN_CALL,
+    ORDER_NOT_UNREACHABLE,
+    UNREACHABLE_DECISION_INVALID,
+    UnreachableDecision,
     call_next_claim,
+    lease_reassign,
+    lease_release,
     order_call_requeue,
+    order_unreachable_decide,
 )
 from orderdesk.conftest import ApiClient
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import OrderEvent, OrderEventType, QueueState
+from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus, QueueState, StoreEvent
+from orderdesk.orders.services import ORDER_CANCEL_REASON_MISSING
+from orderdesk.stores.services import store_create
 
 from .conftest import NOW, fresh
 
@@ -55,3 +67,143 @@ def test_requeue_api_for_supervisors_only(clock, make_order, supervisor, operato
     assert response.status_code == 200
     assert response.json()["queue_state"] == "queued"
     assert fresh(order).next_call_at == later
+
+
+# Releasing and reassigning a call, deciding an unreachable order ------------------------------
+
+
+def _state_of(order):
+    order = fresh(order)
+    return order.status, order.queue_state, order.next_call_at, order.callback_user_id
+
+
+def test_release_returns_held_orders_to_their_queue_places(clock, make_order, supervisor, operator):
+    first = make_order(phone="+77010000001")
+    second = make_order(phone="+77010000001", queue_state=QueueState.CALLBACK)
+    claim = call_next_claim(operator=operator)
+    assert sorted(claim.lease.order_ids) == sorted([str(first.pk), str(second.pk)])
+    lease_release(lease_id=claim.lease.pk, supervisor=supervisor)
+    assert _state_of(first)[1:] == (QueueState.QUEUED, first.next_call_at, None)
+    assert _state_of(second)[1:] == (QueueState.CALLBACK, second.next_call_at, None)
+    lease = Lease.objects.get(pk=claim.lease.pk)
+    assert (lease.ended_at, lease.end_reason) == (NOW, LeaseEnd.EXPIRED)
+    attempt = CallAttempt.objects.get(lease=lease)
+    assert (attempt.result, attempt.operator_id) == (CallResult.ABANDONED, operator.pk)
+    for order in (first, second):
+        note = OrderEvent.objects.get(order=order, type=OrderEventType.NOTE)
+        assert (note.actor_id, note.data) == (
+            supervisor.pk,
+            {"action": "lease_released", "operator": "op1"},
+        )
+    assert operator_state_current(operator=operator).state == OperatorState.OFFLINE
+
+
+def test_release_of_an_ended_call_is_refused(clock, make_order, supervisor, operator):
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    lease_release(lease_id=claim.lease.pk, supervisor=supervisor)
+    before = (_state_of(order), OrderEvent.objects.count(), CallAttempt.objects.count())
+    with pytest.raises(ApplicationError) as refused:
+        lease_release(lease_id=claim.lease.pk, supervisor=supervisor)
+    assert (refused.value.code, refused.value.status_code) == (LEASE_NOT_LIVE, 409)
+    assert (_state_of(order), OrderEvent.objects.count(), CallAttempt.objects.count()) == before
+
+
+def test_reassign_makes_a_personal_callback_due_now(
+    clock, make_order, supervisor, operator, operator2
+):
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    lease_reassign(lease_id=claim.lease.pk, operator=operator2, supervisor=supervisor)
+    assert _state_of(order) == (
+        OrderStatus.AWAITING_CONFIRMATION,
+        QueueState.CALLBACK,
+        NOW,
+        operator2.pk,
+    )
+    event = OrderEvent.objects.filter(order=order, type=OrderEventType.QUEUE_CHANGED).last()
+    assert (event.actor_id, event.data) == (
+        supervisor.pk,
+        {"from": "op1", "to": "op2", "next_call_at": NOW.isoformat(), "action": "reassigned"},
+    )
+    assert CallAttempt.objects.get(lease_id=claim.lease.pk).result == CallResult.ABANDONED
+    assert call_next_claim(operator=operator) is None
+
+
+@pytest.mark.parametrize("who", ["stranger", "supervisor"])
+def test_reassign_refuses_someone_who_does_not_take_this_stores_calls(
+    clock, make_order, supervisor, operator, who
+):
+    store_create(name="Чужой", slug="alien")
+    stranger, _, _ = user_create(username="op9", role="operator", store_slugs=["alien"])
+    target = {"stranger": stranger, "supervisor": supervisor}[who]
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    before = (_state_of(order), OrderEvent.objects.count())
+    with pytest.raises(ApplicationError) as refused:
+        lease_reassign(lease_id=claim.lease.pk, operator=target, supervisor=supervisor)
+    assert (refused.value.code, refused.value.status_code) == (OPERATOR_NOT_ELIGIBLE, 422)
+    assert (_state_of(order), OrderEvent.objects.count()) == before
+    assert Lease.objects.get(pk=claim.lease.pk).is_live
+    assert not CallAttempt.objects.exists()
+
+
+def test_unreachable_requeue_puts_the_order_back_for_anyone(clock, make_order, supervisor):
+    order = make_order(queue_state=QueueState.UNREACHABLE, next_call_at=None)
+    decided = order_unreachable_decide(
+        order=order, decision=UnreachableDecision.REQUEUE, supervisor=supervisor
+    )
+    assert (decided.queue_state, decided.next_call_at, decided.callback_user_id) == (
+        QueueState.QUEUED,
+        NOW,
+        None,
+    )
+    event = OrderEvent.objects.get(order=order, type=OrderEventType.QUEUE_CHANGED)
+    assert (event.actor_id, event.data) == (
+        supervisor.pk,
+        {
+            "from": QueueState.UNREACHABLE,
+            "to": QueueState.QUEUED,
+            "next_call_at": NOW.isoformat(),
+            "action": "requeued_by_supervisor",
+        },
+    )
+
+
+def test_unreachable_cancel_needs_a_reason_from_the_stores_list(clock, make_order, supervisor):
+    order = make_order(queue_state=QueueState.UNREACHABLE)
+    before = (_state_of(order), OrderEvent.objects.count())
+    with pytest.raises(ApplicationError) as refused:
+        order_unreachable_decide(
+            order=order, decision=UnreachableDecision.CANCEL, supervisor=supervisor, reason="nope"
+        )
+    assert (refused.value.code, refused.value.status_code) == (ORDER_CANCEL_REASON_MISSING, 422)
+    assert (_state_of(order), OrderEvent.objects.count()) == before
+    cancelled = order_unreachable_decide(
+        order=order, decision=UnreachableDecision.CANCEL, supervisor=supervisor,
+        reason="changed_mind",
+    )  # fmt: skip
+    assert (cancelled.status, cancelled.cancel_reason, cancelled.queue_state) == (
+        OrderStatus.CANCELLED,
+        "changed_mind",
+        "",
+    )
+    assert StoreEvent.objects.filter(order=order, type="order.cancelled").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("queue_state", "decision", "code", "status_code"),
+    [
+        (QueueState.QUEUED, UnreachableDecision.REQUEUE, ORDER_NOT_UNREACHABLE, 409),
+        (QueueState.UNREACHABLE, "forget", UNREACHABLE_DECISION_INVALID, 422),
+    ],
+)
+def test_unreachable_decision_refusals_change_nothing(
+    clock, make_order, supervisor, queue_state, decision, code, status_code
+):
+    order = make_order(queue_state=queue_state)
+    before = (_state_of(order), OrderEvent.objects.count())
+    with pytest.raises(ApplicationError) as refused:
+        order_unreachable_decide(order=order, decision=decision, supervisor=supervisor)
+    assert (refused.value.code, refused.value.status_code) == (code, status_code)
+    assert (_state_of(order), OrderEvent.objects.count()) == before
