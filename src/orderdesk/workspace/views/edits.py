@@ -12,7 +12,13 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.core.errors import ApplicationError
 from orderdesk.orders.models import Order, QueueState
-from orderdesk.orders.services import order_update
+from orderdesk.orders.services import (
+    customer_phone_add,
+    order_item_add,
+    order_item_quantity_set,
+    order_item_remove,
+    order_update,
+)
 
 from .. import services
 from ..access import operator_view
@@ -98,19 +104,19 @@ def recipient(request: HttpRequest, order: Order) -> None:
 
 @held_order_edit
 def item_quantity(request: HttpRequest, order: Order, item_id: int) -> None:
-    services.order_item_quantity_set(
+    order_item_quantity_set(
         order=order, item_id=item_id, quantity=_int(request, "quantity"), actor=request.user
     )
 
 
 @held_order_edit
 def item_remove(request: HttpRequest, order: Order, item_id: int) -> None:
-    services.order_item_remove(order=order, item_id=item_id, actor=request.user)
+    order_item_remove(order=order, item_id=item_id, actor=request.user)
 
 
 @held_order_edit
 def item_add(request: HttpRequest, order: Order) -> None:
-    services.order_item_add(
+    order_item_add(
         order=order,
         product_id=_int(request, "product"),
         quantity=_int(request, "quantity"),
@@ -120,7 +126,7 @@ def item_add(request: HttpRequest, order: Order) -> None:
 
 @held_order_edit
 def phone_add(request: HttpRequest, order: Order) -> None:
-    services.customer_phone_add(order=order, phone=_text(request, "phone"), actor=request.user)
+    customer_phone_add(order=order, phone=_text(request, "phone"), actor=request.user)
 
 
 @held_order_edit

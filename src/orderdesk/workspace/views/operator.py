@@ -1,9 +1,10 @@
 """The operator's desk: take the next call (key 1), work the card, record the outcome.
 
 Every write is a service call: claims, heartbeats and outcomes are the calling app's, order
-edits the orders app's (composed in workspace.services). A request about a call the operator no
-longer holds answers 409 with the lease-lost banner and swaps nothing else, so what the operator
-typed stays in the page to be sent again after taking the call back."""
+edits the orders app's (the script's comment lines through workspace.services). A request
+about a call the operator no longer holds answers 409 with the lease-lost banner and swaps
+nothing else, so what the operator typed stays in the page to be sent again after taking the
+call back."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.models import Role, User
+from orderdesk.calling import services as calling_services
 from orderdesk.calling.models import Lease
 from orderdesk.calling.selectors import cancel_reasons_for
 from orderdesk.core.errors import ApplicationError
 from orderdesk.orders.models import QueueState
 from orderdesk.orders.selectors import orders_visible_to_user
 
-from .. import services
 from ..access import supervisor_view
 from ..selectors import (
     callbacks_due,
@@ -81,7 +81,7 @@ def _lease_in_scope(request: HttpRequest, lease_id) -> Lease:
 def lease_release(request: HttpRequest, lease_id) -> HttpResponse:
     lease = _lease_in_scope(request, lease_id)
     try:
-        services.lease_release(lease_id=lease.pk, supervisor=request.user)
+        calling_services.lease_release(lease_id=lease.pk, supervisor=request.user)
     except ApplicationError as exc:
         return _board_answer(request, exc.message)
     return _board_answer(request)
@@ -95,7 +95,7 @@ def lease_reassign(request: HttpRequest, lease_id) -> HttpResponse:
     if target is None:
         return _board_answer(request, "operator: choose an operator")
     try:
-        services.lease_reassign(lease_id=lease.pk, operator=target, supervisor=request.user)
+        calling_services.lease_reassign(lease_id=lease.pk, operator=target, supervisor=request.user)
     except ApplicationError as exc:
         return _board_answer(request, exc.message)
     return _board_answer(request)
@@ -108,7 +108,7 @@ def unreachable_decide(request: HttpRequest, order_id) -> HttpResponse:
     if order is None:
         raise Http404("order not found")
     try:
-        services.order_unreachable_decide(
+        calling_services.order_unreachable_decide(
             order=order,
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
