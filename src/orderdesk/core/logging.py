@@ -14,10 +14,22 @@ def mask_phones(text: str) -> str:
     return PHONE_PATTERN.sub(mask, text)
 
 
+_TRACEBACKS = logging.Formatter()
+
+
 class PhoneMaskFilter(logging.Filter):
+    """Masks the message, and the traceback and stack a record carries: formatted here once and
+    kept on the record (`exc_text`), which every formatter then prints instead of its own."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_phones(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_phones(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_phones(record.stack_info)
         return True

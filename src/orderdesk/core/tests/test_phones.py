@@ -1,3 +1,4 @@
+import io
 import logging
 
 import pytest
@@ -64,3 +65,24 @@ def test_log_records_never_carry_phone_numbers():
     assert "123 45 67" not in record.getMessage()
     assert record.getMessage() == "calling …4567 now"
     assert mask_phones("order 12345 total 259990") == "order 12345 total 259990"
+
+
+def test_tracebacks_in_log_records_never_carry_phone_numbers():
+    """A crash logged with its traceback (a failed job, a 500) may have a phone number in the
+    exception's message, e.g. a database constraint naming the duplicate value."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(PhoneMaskFilter())
+    logger = logging.getLogger("orderdesk.tests.masking")
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError("Key (store_id, phone)=(1, +77011234567) already exists.")
+        except ValueError:
+            logger.exception("periodic job %s failed", "intake")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "periodic job intake failed" in output
+    assert "ValueError: Key (store_id, phone)=(1, …4567) already exists." in output
+    assert "7011234567" not in output
