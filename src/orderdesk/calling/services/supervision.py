@@ -145,7 +145,11 @@ def lease_reassign(
             orders=orders, queue_state=QueueState.CALLBACK,
             fields={"next_call_at": at, "callback_user": operator},
             only_if=Q(queue_state__in=waiting), actor=supervisor, at=at,
-            data={"action": "reassigned", "from": lease.operator.username, "to": operator.username},
+            data={
+                "action": "reassigned",
+                "from_operator": lease.operator.username,
+                "to_operator": operator.username,
+            },
         )  # fmt: skip
     return lease
 

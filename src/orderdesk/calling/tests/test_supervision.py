@@ -124,7 +124,14 @@ def test_reassign_makes_a_personal_callback_due_now(
     event = OrderEvent.objects.filter(order=order, type=OrderEventType.QUEUE_CHANGED).last()
     assert (event.actor_id, event.data) == (
         supervisor.pk,
-        {"from": "op1", "to": "op2", "next_call_at": NOW.isoformat(), "action": "reassigned"},
+        {
+            "from": QueueState.QUEUED,
+            "to": QueueState.CALLBACK,
+            "next_call_at": NOW.isoformat(),
+            "action": "reassigned",
+            "from_operator": "op1",
+            "to_operator": "op2",
+        },
     )
     assert CallAttempt.objects.get(lease_id=claim.lease.pk).result == CallResult.ABANDONED
     assert call_next_claim(operator=operator) is None
