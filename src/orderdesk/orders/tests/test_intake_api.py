@@ -344,3 +344,22 @@ def test_staff_reading_an_order_is_recorded_store_reading_is_not(
     ApiClient(user_api_token_issue(user=supervisor)).get(f"/api/v1/orders/{order_id}")
     viewed = OrderEvent.objects.get(type="viewed")
     assert (viewed.actor, viewed.data) == (supervisor, {"via": "api"})
+
+
+def test_staff_reading_the_order_list_is_recorded_for_each_order_shown(
+    store_api, supervisor, make_payload
+):
+    from orderdesk.accounts.services import user_api_token_issue
+    from orderdesk.conftest import ApiClient
+    from orderdesk.orders.models import OrderEvent
+
+    ids = [store_api.post("/api/v1/orders", make_payload(f"V-{i}")).json()["id"] for i in range(3)]
+    store_api.get("/api/v1/orders")
+    assert not OrderEvent.objects.filter(type="viewed").exists()
+    page = ApiClient(user_api_token_issue(user=supervisor)).get("/api/v1/orders", limit=2).json()
+    shown = [o["id"] for o in page["items"]]
+    assert shown == [ids[2], ids[1]]
+    viewed = OrderEvent.objects.filter(type="viewed").order_by("id")
+    assert [(str(e.order_id), e.actor, e.data) for e in viewed] == [
+        (order_id, supervisor, {"via": "api"}) for order_id in shown
+    ]
