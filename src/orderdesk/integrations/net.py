@@ -41,12 +41,31 @@ class AddressRefused(Exception):
         self.message = message
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052), which an
+# IPv6-only host's gateway translates to that IPv4 address, and the old IPv4-compatible form.
+IPV4_CARRYING = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("::/96"))
+
+
+def _ipv4_carried(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in network for network in IPV4_CARRYING):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def address_is_public(address: str) -> bool:
     """Only globally routable unicast addresses: no loopback, private, link-local (which holds
-    169.254.169.254, the metadata service), CGNAT, multicast, reserved or unspecified ones."""
+    169.254.169.254, the metadata service), CGNAT, multicast, reserved or unspecified ones. An
+    IPv6 address carrying an IPv4 one (mapped, NAT64, 6to4) is judged by both."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and (carried := _ipv4_carried(ip)) is not None:
+        if not (carried.is_global and not carried.is_multicast):
+            return False
+        if ip.ipv4_mapped is not None:
+            return True
     return ip.is_global and not ip.is_multicast
 
 

@@ -126,3 +126,21 @@ def test_changing_the_url_to_an_internal_address_is_refused(store_api, settings)
     assert response.status_code == 422
     assert response.json()["error"] == ADDRESS_NOT_ALLOWED
     assert WebhookEndpoint.objects.get().url == "https://127.0.0.1:9/hook"
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("64:ff9b::7f00:1", False),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of the metadata service
+        ("64:ff9b::808:808", True),  # NAT64 of 8.8.8.8
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("::7f00:1", False),  # IPv4-compatible 127.0.0.1
+        ("::a9fe:a9fe", False),  # IPv4-compatible 169.254.169.254
+    ],
+)
+def test_ipv6_forms_of_internal_ipv4_addresses_are_not_public(address, public):
+    """An IPv6 address that carries an IPv4 one (NAT64, 6to4, IPv4-compatible) is judged by the
+    IPv4 address it leads to: on an IPv6-only host with NAT64 it reaches exactly that one."""
+    assert address_is_public(address) is public
