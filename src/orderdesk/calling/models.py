@@ -40,6 +40,9 @@ RESULT_FLAGS: dict[str, tuple[bool, bool, bool]] = {
     R.ABANDONED:      (False, False, False),
 }  # fmt: skip
 RETRY_RESULTS = frozenset({R.NO_ANSWER, R.BUSY, R.BAD_CONNECTION, R.WRONG_NUMBER})
+NOT_CONTACTED_RESULTS = frozenset(
+    r for r, (contacted, _f, _s) in RESULT_FLAGS.items() if not contacted
+)
 OUTCOME_RESULTS = tuple(r for r in CallResult.values if r != R.ABANDONED)
 
 
@@ -150,6 +153,7 @@ class CallingPolicy(BaseModel):
 class LeaseEnd(models.TextChoices):
     OUTCOME = "outcome", _("Outcome recorded")
     EXPIRED = "expired", _("Expired")
+    RELEASED = "released", _("Released by a supervisor")
 
 
 class Lease(models.Model):

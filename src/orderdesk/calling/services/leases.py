@@ -23,6 +23,7 @@ from orderdesk.orders.models import Customer, Order, QueueState
 from orderdesk.orders.services import ORDER_QUEUE_CONFLICT, orders_queue_move
 
 from ..models import (
+    NOT_CONTACTED_RESULTS,
     CallAttempt,
     CallingPolicy,
     CallResult,
@@ -159,10 +160,16 @@ def _claim_once(
 def _customer_lock(*, customer_id: int, policy: CallingPolicy, at: datetime) -> Customer | None:
     """The customer row, locked without waiting (None when another claimer holds it), read
     together with what the minimum gap needs: the last call to this phone in any store, and
-    whether someone is on a call with it right now."""
+    whether someone is on a call with it right now.
+
+    A call a supervisor released without it reaching the customer is not a call to the phone
+    for the gap: the supervisor handed the customer on, and the next operator may dial now.
+    Every other attempt counts, a no-answer or an expired lease included (the phone may have
+    rung)."""
     same_phone = Customer.objects.filter(phone=OuterRef(OuterRef("phone"))).values("pk")
     last_call = (
         CallAttempt.objects.filter(customer__in=same_phone)
+        .exclude(lease__end_reason=LeaseEnd.RELEASED, result__in=NOT_CONTACTED_RESULTS)
         .order_by("-ended_at")
         .values("ended_at")[:1]
     )
@@ -263,10 +270,12 @@ def attempt_orders_link(*, attempt: CallAttempt, order_ids: list[str]) -> None:
     link.objects.bulk_create(link(callattempt_id=attempt.pk, order_id=oid) for oid in order_ids)
 
 
-def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
+def lease_abandon(*, lease: Lease, at: datetime, end_reason: str = LeaseEnd.EXPIRED) -> CallAttempt:
     """Close a lease nobody finished (the caller holds its row lock): every order it still holds
     returns to its queue place as it was at claim time, and the attempt is recorded as
-    abandoned, so reports see it and the minimum gap protects the customer."""
+    abandoned, so reports see it and the minimum gap protects the customer. `end_reason`
+    RELEASED: a supervisor ended it, and the gap does not count from it (see _customer_lock)."""
+    released = end_reason == LeaseEnd.RELEASED
     snapshot = {entry["id"]: entry for entry in lease.held}
     still_held = list(
         Order.objects.select_for_update(of=("self",))
@@ -288,7 +297,10 @@ def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
             },
             only_if=Q(lease_id=lease.pk, queue_state=QueueState.IN_CALL),
             actor_label="system",
-            data={"reason": "lease_expired", "lease": str(lease.pk)},
+            data={
+                "reason": "lease_released" if released else "lease_expired",
+                "lease": str(lease.pk),
+            },
             at=at,
         )
     attempt = CallAttempt.objects.create(
@@ -301,14 +313,14 @@ def lease_abandon(*, lease: Lease, at: datetime) -> CallAttempt:
         result=CallResult.ABANDONED,
     )
     attempt_orders_link(attempt=attempt, order_ids=lease.order_ids)
-    lease.ended_at, lease.end_reason = at, LeaseEnd.EXPIRED
+    lease.ended_at, lease.end_reason = at, end_reason
     lease.save(update_fields=["ended_at", "end_reason"])
     in_call = OperatorStateSlice.objects.filter(
         operator_id=lease.operator_id, ended_at=None, state=OperatorState.IN_CALL
     )
     if in_call.exists():
         operator_state_set(operator=lease.operator, state=OperatorState.OFFLINE, at=at)
-    logger.info("lease %s of operator %s expired", lease.pk, lease.operator_id)
+    logger.info("lease %s of operator %s %s", lease.pk, lease.operator_id, end_reason)
     return attempt
 
 

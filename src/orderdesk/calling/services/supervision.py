@@ -21,7 +21,7 @@ from orderdesk.orders.services import (
     orders_queue_move,
 )
 
-from ..models import Lease
+from ..models import Lease, LeaseEnd
 from ..selectors import cancel_reasons_for
 from .leases import lease_abandon
 
@@ -112,11 +112,13 @@ def _held_note(*, lease: Lease, order_ids: list[str], supervisor: User, at: date
 @transaction.atomic
 def lease_release(*, lease_id, supervisor: User, at: datetime | None = None) -> Lease:
     """A supervisor frees a call (the operator left, the browser hung): calling's own abandon
-    returns every held order to its queue place and records the attempt as abandoned."""
+    returns every held order to its queue place and records the attempt as abandoned. The
+    lease ends as RELEASED: the call never reached the customer as far as anyone recorded, so
+    the minimum gap between calls does not count from it."""
     at = at or timezone.now()
     lease = _lease_locked_live(lease_id=lease_id)
     held = lease.order_ids
-    lease_abandon(lease=lease, at=at)
+    lease_abandon(lease=lease, at=at, end_reason=LeaseEnd.RELEASED)
     _held_note(lease=lease, order_ids=held, supervisor=supervisor, at=at)
     return lease
 
@@ -126,8 +128,9 @@ def lease_reassign(
     *, lease_id, operator: User, supervisor: User, at: datetime | None = None
 ) -> Lease:
     """Release the call, then hand its orders to `operator` as a personal callback due now: the
-    next call they take is this customer. Orders that left the queue meanwhile stay where
-    they are."""
+    next call they take is this customer, without waiting out the minimum gap after the
+    released call (an earlier call to the phone still holds them back). Orders that left the
+    queue meanwhile stay where they are."""
     at = at or timezone.now()
     lease = _lease_locked_live(lease_id=lease_id)
     if not operator.is_operator or not operator.stores.filter(pk=lease.store_id).exists():
@@ -136,7 +139,7 @@ def lease_reassign(
         )
     waiting = [QueueState.QUEUED, QueueState.CALLBACK]
     held = lease.order_ids
-    lease_abandon(lease=lease, at=at)
+    lease_abandon(lease=lease, at=at, end_reason=LeaseEnd.RELEASED)
     orders = list(
         Order.objects.filter(pk__in=held, queue_state__in=waiting).only("id", "queue_state")
     )

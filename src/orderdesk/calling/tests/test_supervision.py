@@ -15,6 +15,7 @@ from orderdesk.calling.services import (
     call_next_claim,
     lease_reassign,
     lease_release,
+    leases_expire,
     order_call_requeue,
     order_unreachable_decide,
 )
@@ -86,7 +87,9 @@ def test_release_returns_held_orders_to_their_queue_places(clock, make_order, su
     assert _state_of(first)[1:] == (QueueState.QUEUED, first.next_call_at, None)
     assert _state_of(second)[1:] == (QueueState.CALLBACK, second.next_call_at, None)
     lease = Lease.objects.get(pk=claim.lease.pk)
-    assert (lease.ended_at, lease.end_reason) == (NOW, LeaseEnd.EXPIRED)
+    assert (lease.ended_at, lease.end_reason) == (NOW, LeaseEnd.RELEASED)
+    back = OrderEvent.objects.filter(order=first, type=OrderEventType.QUEUE_CHANGED).last()
+    assert back.data["reason"] == "lease_released"
     attempt = CallAttempt.objects.get(lease=lease)
     assert (attempt.result, attempt.operator_id) == (CallResult.ABANDONED, operator.pk)
     for order in (first, second):
@@ -135,6 +138,37 @@ def test_reassign_makes_a_personal_callback_due_now(
     )
     assert CallAttempt.objects.get(lease_id=claim.lease.pk).result == CallResult.ABANDONED
     assert call_next_claim(operator=operator) is None
+    # The released call never reached the customer: no minimum gap before op2 dials.
+    taken = call_next_claim(operator=operator2)
+    assert taken is not None and taken.lease.order_ids == [str(order.pk)]
+
+
+def test_reassign_still_waits_out_the_gap_after_an_earlier_call(
+    clock, make_order, supervisor, operator, operator2, store
+):
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    # Meanwhile the phone was rung about another store's order: that call counts.
+    CallAttempt.objects.create(
+        operator=operator2, store=store, customer=order.customer,
+        started_at=NOW - timedelta(minutes=4), ended_at=NOW - timedelta(minutes=3),
+        result=CallResult.NO_ANSWER,
+    )  # fmt: skip
+    lease_reassign(lease_id=claim.lease.pk, operator=operator2, supervisor=supervisor)
+    assert call_next_claim(operator=operator2) is None
+    assert fresh(order).next_call_at == NOW + timedelta(minutes=7)
+    clock.move_to(NOW + timedelta(minutes=7))
+    assert call_next_claim(operator=operator2).lease.order_ids == [str(order.pk)]
+
+
+def test_an_expired_call_still_starts_the_gap(clock, make_order, operator, operator2):
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    clock.move_to(NOW + timedelta(minutes=5))  # the default lease lapses unrenewed
+    assert leases_expire() == 1
+    assert Lease.objects.get(pk=claim.lease.pk).end_reason == LeaseEnd.EXPIRED
+    assert call_next_claim(operator=operator2) is None
+    assert fresh(order).next_call_at == NOW + timedelta(minutes=15)
 
 
 @pytest.mark.parametrize("who", ["stranger", "supervisor"])

@@ -41,7 +41,7 @@ def test_release_returns_orders_to_the_queue(supervisor_client, ready_operator, 
     assert response.status_code == 200
     order.refresh_from_db()
     assert order.queue_state == QueueState.QUEUED and order.lease_user is None
-    assert Lease.objects.get(pk=claim.lease.pk).end_reason == "expired"
+    assert Lease.objects.get(pk=claim.lease.pk).end_reason == "released"
     assert CallAttempt.objects.get().result == "abandoned"
 
 
