@@ -33,7 +33,13 @@ class ApiJsonErrorsMiddleware:
     """Under /api/, the errors Django answers itself (unknown path, wrong method, a crash) are JSON
     too, so a client can always parse the body."""
 
-    ERRORS = {404: "not_found", 405: "method_not_allowed", 500: "server_error"}
+    ERRORS = {
+        400: "bad_request",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        500: "server_error",
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

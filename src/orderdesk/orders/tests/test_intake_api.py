@@ -363,3 +363,14 @@ def test_staff_reading_the_order_list_is_recorded_for_each_order_shown(
     assert [(str(e.order_id), e.actor, e.data) for e in viewed] == [
         (order_id, supervisor, {"via": "api"}) for order_id in shown
     ]
+
+
+def test_requests_django_refuses_itself_answer_json(store_api):
+    """A host name the site does not serve is refused before the API sees the request: the
+    refusal is JSON too."""
+    response = store_api.client.get(
+        "/api/v1/orders", headers={**store_api._headers(), "Host": "attacker.example"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "bad_request", "message": "Bad Request"}
