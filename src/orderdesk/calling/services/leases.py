@@ -76,7 +76,8 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
 
     An operator holds at most one lease: asking again while holding a live one returns it; an
     expired one is closed as abandoned first. Other expired leases are freed here too, a few at
-    a time, so the queue does not depend on the periodic job having run."""
+    a time, so the queue does not depend on the periodic job having run. A paused operator is
+    put to ready first (`_pause_end`)."""
     at = at or timezone.now()
     # One read finds this operator's live lease and any lease past its expiry.
     leases = list(
@@ -89,6 +90,7 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
         return Claim(lease=own, orders=lease_orders(lease=own), resumed=True)
     if own is not None or len(leases) > 0:
         leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
+    _pause_end(operator=operator, at=at)
     scope = queue_scope_for(operator=operator, at=at)
     if scope is None:
         return None
@@ -112,6 +114,18 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
 
 
 _SKIP = object()
+
+
+def _pause_end(*, operator: User, at: datetime) -> None:
+    """Asking for the next call means ready, as a dialer's "next" does: a paused operator's
+    pause ends here, recorded as a ready slice from this moment (the claim that follows turns
+    it into a call; with nobody due the operator stays ready), so pause time is measured to
+    the second the operator came back."""
+    paused = OperatorStateSlice.objects.filter(
+        operator=operator, ended_at__isnull=True, state=OperatorState.PAUSED
+    )
+    if paused.exists():
+        operator_state_set(operator=operator, state=OperatorState.READY, at=at)
 
 
 def _queue_head(

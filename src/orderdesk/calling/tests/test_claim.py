@@ -280,3 +280,38 @@ def test_operator_sees_orders_held_and_attempted(clock, make_order, operator, op
     assert list(orders_visible_to_user(user=operator)) == [held]
     assert untouched not in orders_visible_to_user(user=operator)
     assert claim.lease.order_ids == [str(held.pk)]
+
+
+def _slices(operator):
+    return list(
+        OperatorStateSlice.objects.filter(operator=operator)
+        .order_by("started_at", "id")
+        .values_list("state", "pause_code", "started_at", "ended_at")
+    )
+
+
+def test_next_call_ends_a_pause_as_ready_first(clock, make_order, operator):
+    order = make_order()
+    operator_state_set(operator=operator, state=OperatorState.PAUSED, pause_code="break")
+    clock.move_to(NOW + timedelta(minutes=3))
+    later = NOW + timedelta(minutes=3)
+    claim = call_next_claim(operator=operator)
+    assert claim.lease.order_ids == [str(order.pk)]
+    assert _slices(operator) == [
+        (OperatorState.PAUSED, "break", NOW, later),
+        (OperatorState.READY, "", later, later),
+        (OperatorState.IN_CALL, "", later, None),
+    ]
+
+
+def test_next_call_with_nobody_due_leaves_a_paused_operator_ready(clock, operator):
+    operator_state_set(operator=operator, state=OperatorState.PAUSED, pause_code="break")
+    clock.move_to(NOW + timedelta(minutes=3))
+    assert call_next_claim(operator=operator) is None
+    assert _slices(operator)[-1] == (OperatorState.READY, "", NOW + timedelta(minutes=3), None)
+
+
+def test_next_call_leaves_a_ready_operators_slice_alone(clock, operator):
+    operator_state_set(operator=operator, state=OperatorState.READY)
+    assert call_next_claim(operator=operator) is None
+    assert _slices(operator) == [(OperatorState.READY, "", NOW, None)]

@@ -49,6 +49,21 @@ def test_press_one_opens_the_card_with_all_open_orders(ready_operator, operator_
     assert set(lease.order_ids) == {str(first.pk), str(second.pk)}
 
 
+def test_press_one_while_paused_comes_back_ready_and_takes_the_call(
+    operator, operator_client, work_morning, make_order
+):
+    operator_client.post(reverse("workspace:state"), {"state": "paused", "pause_code": "lunch"})
+    order = make_order()
+    take_call(operator_client)
+    states = list(
+        OperatorStateSlice.objects.filter(operator=operator)
+        .order_by("started_at", "id")
+        .values_list("state", flat=True)
+    )
+    assert states == [OperatorState.PAUSED, OperatorState.READY, OperatorState.IN_CALL]
+    assert Lease.objects.get(operator=operator, ended_at=None).order_ids == [str(order.pk)]
+
+
 def test_nothing_eligible_says_so(ready_operator, operator_client):
     response = operator_client.post(reverse("workspace:next"))
     assert response["Location"].endswith("?empty=1")
