@@ -3,6 +3,7 @@
 from .connections import (
     CONNECTION_PLATFORM_INVALID,
     CONNECTION_SECRET_MISSING,
+    CONNECTION_SECRET_TOO_LONG,
     InboundOutcome,
     connection_create,
     connection_delete,
@@ -35,6 +36,7 @@ from .imports import order_import_preview, order_import_run
 __all__ = [
     "CONNECTION_PLATFORM_INVALID",
     "CONNECTION_SECRET_MISSING",
+    "CONNECTION_SECRET_TOO_LONG",
     "WEBHOOK_EVENTS_INVALID",
     "WEBHOOK_EVENT_NOT_FOUND",
     "WEBHOOK_REPLAY_TARGET_MISSING",

@@ -17,7 +17,9 @@ from ..models import Connection, Platform
 
 CONNECTION_PLATFORM_INVALID = "connection_platform_invalid"
 CONNECTION_SECRET_MISSING = "connection_secret_missing"
+CONNECTION_SECRET_TOO_LONG = "connection_secret_too_long"
 CONNECTION_NOT_FOUND = "connection_not_found"
+SECRET_MAX_LENGTH = Connection._meta.get_field("secret").max_length
 
 INBOUND = {
     Platform.WOOCOMMERCE: platforms.woocommerce_inbound,
@@ -43,6 +45,13 @@ def connection_create(
         raise ApplicationError(
             CONNECTION_SECRET_MISSING,
             "secret: the platform's webhook secret (or Tilda API key), at least 8 characters",
+            status_code=422,
+            field="secret",
+        )
+    if len(secret) > SECRET_MAX_LENGTH:
+        raise ApplicationError(
+            CONNECTION_SECRET_TOO_LONG,
+            f"secret: at most {SECRET_MAX_LENGTH} characters",
             status_code=422,
             field="secret",
         )

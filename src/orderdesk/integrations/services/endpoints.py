@@ -20,7 +20,7 @@ from ..models import (
     WebhookEndpoint,
     WebhookLogEntry,
 )
-from ..net import AddressRefused, Resolver, target_check
+from ..net import URL_INVALID, AddressRefused, Resolver, target_check
 
 WEBHOOK_EVENTS_INVALID = "webhook_events_invalid"
 WEBHOOK_EVENT_NOT_FOUND = "webhook_event_not_found"
@@ -28,6 +28,7 @@ WEBHOOK_REPLAY_TARGET_MISSING = "webhook_replay_target_missing"
 # How long the secret replaced by a rotation keeps signing next to the new one.
 SECRET_OVERLAP = timedelta(hours=24)
 REPLAY_MAX_EVENTS = 10_000
+URL_MAX_LENGTH = WebhookEndpoint._meta.get_field("url").max_length
 
 
 def webhook_secret_generate() -> str:
@@ -37,6 +38,10 @@ def webhook_secret_generate() -> str:
 
 def _url_checked(url: str, resolver: Resolver | None) -> str:
     url = (url or "").strip()
+    if len(url) > URL_MAX_LENGTH:
+        raise ApplicationError(
+            URL_INVALID, f"url: at most {URL_MAX_LENGTH} characters", status_code=422, field="url"
+        )
     try:
         target_check(url, resolver=resolver)
     except AddressRefused as exc:

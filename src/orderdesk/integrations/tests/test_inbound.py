@@ -17,6 +17,7 @@ from orderdesk.integrations.platforms import SIGNATURE_INVALID, SIGNATURE_MISSIN
 from orderdesk.integrations.services import (
     CONNECTION_PLATFORM_INVALID,
     CONNECTION_SECRET_MISSING,
+    CONNECTION_SECRET_TOO_LONG,
 )
 from orderdesk.orders.models import Order, StoreEvent
 
@@ -450,6 +451,17 @@ def test_connection_needs_a_known_platform_and_a_secret(store_api):
     assert (unknown.status_code, unknown.json()["error"]) == (422, CONNECTION_PLATFORM_INVALID)
     short = store_api.post("/api/v1/connections", {"platform": "shopify", "secret": "x"})
     assert (short.status_code, short.json()["error"]) == (422, CONNECTION_SECRET_MISSING)
+    assert not Connection.objects.exists()
+
+
+def test_connection_secret_longer_than_can_be_kept_is_named(store_api):
+    response = store_api.post("/api/v1/connections", {"platform": "shopify", "secret": "s" * 201})
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": CONNECTION_SECRET_TOO_LONG,
+        "message": "secret: at most 200 characters",
+        "field": "secret",
+    }
     assert not Connection.objects.exists()
 
 

@@ -144,3 +144,15 @@ def test_ipv6_forms_of_internal_ipv4_addresses_are_not_public(address, public):
     """An IPv6 address that carries an IPv4 one (NAT64, 6to4, IPv4-compatible) is judged by the
     IPv4 address it leads to: on an IPv6-only host with NAT64 it reaches exactly that one."""
     assert address_is_public(address) is public
+
+
+def test_url_longer_than_can_be_kept_is_named(store_api, settings):
+    settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = True
+    response = store_api.post("/api/v1/webhooks", {"url": "https://8.8.8.8/" + "a" * 2000})
+    assert response.status_code == 422
+    assert response.json() == {
+        "error": URL_INVALID,
+        "message": "url: at most 2000 characters",
+        "field": "url",
+    }
+    assert not WebhookEndpoint.objects.exists()
