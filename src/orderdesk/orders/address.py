@@ -12,6 +12,11 @@ FIELD_MARKERS: dict[str, tuple[str, ...]] = {
     "floor": ("этаж", "эт", "қабат"),
     "intercom": ("домофон", "код домофона", "код"),
 }  # fmt: skip
+# The longest value each field's column keeps (Order): a longer part is not an address field,
+# so the line stays for the operator to read rather than break the order's insert.
+FIELD_MAX_LENGTH = {
+    "street": 200, "house": 50, "apartment": 50, "entrance": 50, "floor": 50, "intercom": 50,
+}  # fmt: skip
 HOUSE_NUMBER = re.compile(r"^\d+[а-яa-z]?(?:/\d+[а-яa-z]?)?$", re.I)
 
 
@@ -50,4 +55,8 @@ def address_line_split(line: str, *, locality_names: tuple[str, ...] = ()) -> di
             return {}  # an unmarked part makes the whole line ambiguous: the operator completes it
         found.setdefault(classified[0], []).append(classified[1])
         previous = classified[0]
-    return {field: values[0] for field, values in found.items() if len(values) == 1}
+    return {
+        field: values[0]
+        for field, values in found.items()
+        if len(values) == 1 and len(values[0]) <= FIELD_MAX_LENGTH[field]
+    }

@@ -174,6 +174,20 @@ def test_ambiguous_address_line_is_kept_unsplit(store_api, make_payload):
     assert delivery["street"] == delivery["house"] == delivery["apartment"] == ""
 
 
+def test_address_part_longer_than_its_field_is_left_to_the_operator(store_api, make_payload):
+    """A marked part too long for its field does not break the batch: the order is stored with
+    that field empty and the line kept verbatim, next to the orders sent with it."""
+    line = "ул. Абая, д. 10, кв. " + "9" * 60
+    long_one = make_payload("LONG-1")
+    long_one["delivery"] = {"locality": "Алматы", "address_line": line}
+    response = store_api.post("/api/v1/orders/bulk", {"orders": [long_one, make_payload("OK-1")]})
+    assert response.status_code == 200
+    assert [r["result"] for r in response.json()["results"]] == ["created", "created"]
+    delivery = response.json()["results"][0]["order"]["delivery"]
+    assert delivery["address_line"] == line
+    assert (delivery["street"], delivery["house"], delivery["apartment"]) == ("ул. Абая", "10", "")
+
+
 def test_bulk_stores_valid_orders_and_names_errors_of_others(store_api, make_payload):
     bad = make_payload("B-2")
     bad["items"][0]["quantity"] = 0
