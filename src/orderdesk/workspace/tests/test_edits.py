@@ -133,6 +133,24 @@ def test_recipient_change_is_on_the_timeline(operator_client, held):
     assert change.actor.username == "op1"
 
 
+def test_value_longer_than_its_field_is_refused_and_nothing_changes(operator_client, held):
+    """The form names what is too long instead of failing the save (PostgreSQL refuses the
+    value; SQLite would keep it)."""
+    before = (held.street, held.house, held.recipient_phone)
+    response = post(operator_client, "address", held, {"street": "Абая", "house": "1" * 51})
+    assert response.status_code == 422
+    assert "house: at most 50 characters" in response.content.decode()
+    response = post(
+        operator_client, "recipient", held, {"recipient_name": "Марат", "recipient_phone": "7" * 21}
+    )
+    assert response.status_code == 422
+    assert "recipient_phone: at most 20 characters" in response.content.decode()
+    held.refresh_from_db()
+    assert (held.street, held.house, held.recipient_phone) == before
+    assert held.recipient_name != "Марат"
+    assert events(held, OrderEventType.UPDATED) == []
+
+
 def test_out_of_city_marks_address_check_and_blocks_confirm(operator_client, held):
     post(operator_client, "address", held, {"street": "Абая", "house": "10", "is_out_of_city": "1"})
     held.refresh_from_db()

@@ -28,10 +28,20 @@ from .operator import lease_lost_response, live_lease
 
 ADDRESS_FIELDS = ("street", "house", "apartment", "entrance", "floor", "intercom")
 FIELD_MAX = 200
+FIELD_TOO_LONG = "field_too_long"
 
 
 def _text(request: HttpRequest, name: str) -> str:
     return request.POST.get(name, "").strip()[:FIELD_MAX]
+
+
+def _order_text(request: HttpRequest, name: str) -> str:
+    """A value for the order's own column: longer than the column keeps is refused (422)."""
+    value = request.POST.get(name, "").strip()
+    limit = Order._meta.get_field(name).max_length
+    if len(value) > limit:
+        raise ApplicationError(FIELD_TOO_LONG, f"{name}: at most {limit} characters")
+    return value
 
 
 def _int(request: HttpRequest, name: str) -> int:
@@ -86,7 +96,7 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
 
 @held_order_edit
 def address(request: HttpRequest, order: Order) -> None:
-    changes = {name: _text(request, name) for name in ADDRESS_FIELDS}
+    changes = {name: _order_text(request, name) for name in ADDRESS_FIELDS}
     changes["is_out_of_city"] = request.POST.get("is_out_of_city") == "1"
     if changes["is_out_of_city"] and not order.is_out_of_city:
         changes["needs_address_check"] = True
@@ -96,8 +106,8 @@ def address(request: HttpRequest, order: Order) -> None:
 @held_order_edit
 def recipient(request: HttpRequest, order: Order) -> None:
     changes = {
-        "recipient_name": _text(request, "recipient_name"),
-        "recipient_phone": _text(request, "recipient_phone"),
+        "recipient_name": _order_text(request, "recipient_name"),
+        "recipient_phone": _order_text(request, "recipient_phone"),
     }
     order_update(order=order, changes=changes, actor=request.user, reason="call")
 
