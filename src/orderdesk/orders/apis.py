@@ -17,7 +17,7 @@ from .intake import OrderIn
 from .models import OrderStatus
 from .representations import order_data
 from .selectors import order_get, orders_list
-from .services import IntakeResult, order_view_record, orders_intake
+from .services import IntakeResult, order_view_record, orders_intake, orders_view_record
 
 router = Router(tags=["orders"])
 BULK_MAX = 1000
@@ -140,8 +140,7 @@ def order_list(
     page = list(orders[offset : offset + limit])
     if principal.user is not None:
         # Staff reading customers' personal data is recorded, in a list as on one order.
-        for order in page:
-            order_view_record(order=order, actor=principal.user, via="api")
+        orders_view_record(orders=page, actor=principal.user, via="api")
     next_url = None
     if offset + limit < count:
         params = request.GET.copy()

@@ -1,6 +1,6 @@
 """Every write to orders. Callers import from here: `from orderdesk.orders.services import …`."""
 
-from .audit import order_view_record
+from .audit import order_view_record, orders_view_record
 from .intake import IntakeResult, orders_intake
 from .items import (
     ITEM_LAST_ONE,
@@ -54,5 +54,6 @@ __all__ = [
     "order_view_record",
     "orders_intake",
     "orders_queue_move",
+    "orders_view_record",
     "store_event_publish",
 ]
