@@ -163,7 +163,11 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_phones"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("ORDERDESK_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's defaults would add their own console (DEBUG) and mail handlers, unmasked.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # Default country for phone numbers written without a country code (8 701 …).
