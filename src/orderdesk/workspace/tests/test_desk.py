@@ -228,6 +228,20 @@ def test_heartbeat_extends_then_reports_loss(
     assert response.status_code == 409
 
 
+def test_heartbeat_for_a_malformed_or_missing_lease_is_not_found(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order()
+    take_call(operator_client)
+    lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    before = lease.expires_at
+    work_morning.shift(60)
+    for data in ({"lease": "not-a-lease"}, {}):
+        assert operator_client.post(reverse("workspace:heartbeat"), data).status_code == 404
+    lease.refresh_from_db()
+    assert lease.expires_at == before
+
+
 def test_reclaim_same_customer_keeps_the_page(
     ready_operator, operator_client, make_order, work_morning
 ):

@@ -126,3 +126,16 @@ def test_board_hides_a_call_the_operator_makes_for_another_store(
     assert "Чужой Клиент" not in page
     assert reverse("workspace:lease_release", args=[claim.lease.pk]) not in page
     assert reverse("workspace:lease_reassign", args=[claim.lease.pk]) not in row
+
+
+def test_reassign_to_a_malformed_operator_is_refused(supervisor_client, ready_operator, make_order):
+    order = make_order()
+    claim = call_next_claim(operator=ready_operator)
+    url = reverse("workspace:lease_reassign", args=[claim.lease.pk])
+    for operator in ("abc", ""):
+        response = supervisor_client.post(url, {"operator": operator}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 422
+        assert "operator: choose an operator" in response.content.decode()
+    assert Lease.objects.get(pk=claim.lease.pk).ended_at is None
+    order.refresh_from_db()
+    assert order.queue_state == QueueState.IN_CALL

@@ -7,10 +7,11 @@ nothing else, so what the operator typed stays in the page to be sent again afte
 call back."""
 
 from datetime import datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -129,7 +130,10 @@ def state_set(request: HttpRequest) -> HttpResponse:
 @require_POST
 @operator_view
 def heartbeat(request: HttpRequest) -> HttpResponse:
-    lease_id = request.POST.get("lease", "")
+    try:
+        lease_id = UUID(request.POST.get("lease", ""))
+    except ValueError as exc:
+        raise Http404("lease not found") from exc
     try:
         lease = lease_heartbeat(lease_id=lease_id, operator=request.user)
     except ApplicationError as exc:

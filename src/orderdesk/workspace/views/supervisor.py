@@ -91,7 +91,12 @@ def lease_release(request: HttpRequest, lease_id) -> HttpResponse:
 @supervisor_view
 def lease_reassign(request: HttpRequest, lease_id) -> HttpResponse:
     lease = _lease_in_scope(request, lease_id)
-    target = User.objects.filter(pk=request.POST.get("operator") or 0, role=Role.OPERATOR).first()
+    operator_id = request.POST.get("operator", "")
+    target = (
+        User.objects.filter(pk=int(operator_id), role=Role.OPERATOR).first()
+        if operator_id.isdigit()
+        else None
+    )
     if target is None:
         return _board_answer(request, "operator: choose an operator")
     try:
