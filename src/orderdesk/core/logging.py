@@ -1,8 +1,10 @@
-"""Log records never carry phone numbers in clear."""
+"""Log records never carry phone numbers or inbound URL tokens in clear."""
 
 import logging
 import re
 
+# A platform's inbound URL carries its credential (kept only as a digest): logs show its start.
+INBOUND_TOKEN = re.compile(r"(/api/v1/inbound/[^/?\s]{0,6})[^/?\s]*")
 PHONE_PATTERN = re.compile(r"(?<![\w])(\+?\d[\d\s\-()]{8,}\d)")
 
 
@@ -14,6 +16,11 @@ def mask_phones(text: str) -> str:
     return PHONE_PATTERN.sub(mask, text)
 
 
+def log_text_mask(text: str) -> str:
+    """Phone numbers and inbound URL tokens, as every log line shows them."""
+    return mask_phones(INBOUND_TOKEN.sub(r"\1…", text))
+
+
 _TRACEBACKS = logging.Formatter()
 
 
@@ -23,13 +30,13 @@ class PhoneMaskFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_phones(message)
+        masked = log_text_mask(message)
         if masked != message:
             record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:
             record.exc_text = _TRACEBACKS.formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_phones(record.exc_text)
+            record.exc_text = log_text_mask(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_phones(record.stack_info)
+            record.stack_info = log_text_mask(record.stack_info)
         return True

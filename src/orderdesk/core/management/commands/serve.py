@@ -22,5 +22,5 @@ class Command(BaseCommand):
         os.execv(  # noqa: S606
             sys.executable,
             [sys.executable, "-m", "gunicorn", "orderdesk.config.wsgi:application", "--bind", bind, "--workers", str(workers),
-             "--access-logfile", "-"],
+             "--access-logfile", "-", "--logger-class", "orderdesk.core.accesslog.AccessLogger"],
         )  # fmt: skip
