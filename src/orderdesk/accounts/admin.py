@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .services import user_role_rights_apply
 
 
 @admin.register(User)
@@ -14,3 +15,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Contact center"), {"fields": ("role", "stores", "languages", "interface_language")}),
     )
     filter_horizontal = ("stores", "groups", "user_permissions")
+
+    def save_model(self, request, obj, form, change):
+        user_role_rights_apply(user=obj)  # a role change moves the admin-site rights with it
+        super().save_model(request, obj, form, change)

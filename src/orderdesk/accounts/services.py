@@ -48,12 +48,19 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ApplicationError(USERNAME_TAKEN, f"username: {username!r} is taken", status_code=409)
     password = password or secrets.token_urlsafe(12)
-    user = User(username=username, role=role, languages=languages, is_staff=role != Role.OPERATOR)
-    user.is_superuser = role == Role.ADMIN
+    user = User(username=username, role=role, languages=languages)
+    user_role_rights_apply(user=user)
     user.set_password(password)
     user.save()
     user.stores.set(stores)
     return user, password, user_api_token_issue(user=user)
+
+
+def user_role_rights_apply(*, user: User) -> None:
+    """Django's own flags follow the role: supervisors and admins reach the admin site (imports,
+    configuration), only admins are superusers. Called wherever a role is set."""
+    user.is_staff = user.role != Role.OPERATOR
+    user.is_superuser = user.role == Role.ADMIN
 
 
 @transaction.atomic
