@@ -7,8 +7,9 @@ another operator's lease. Submitting the same result twice returns the first rec
 (`replayed`) and changes nothing again."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,7 @@ DECISION_UNKNOWN_ORDER = "decision_unknown_order"
 ADDRESS_FIELD_MISSING = "address_field_required_for_apartment"
 ADDRESS_CHECK_REQUIRED = "address_check_required"
 CALLBACK_MAX_AHEAD = timedelta(days=30)
+DECIDING_RESULTS = frozenset({CallResult.CONFIRMED, CallResult.CANCELLED})
 APARTMENT_FIELDS = ("street", "house", "entrance", "floor", "intercom")
 
 
@@ -70,9 +72,16 @@ class OrderDecision:
 
 @dataclass
 class OutcomeResult:
+    """The attempt recorded and the lease it closed; the orders as they are now are read when
+    first asked for (the API answers with them; the queue loop does not need them)."""
+
     attempt: CallAttempt
-    orders: list[Order] = field(default_factory=list)
+    lease: Lease
     replayed: bool = False
+
+    @cached_property
+    def orders(self) -> list[Order]:
+        return _held_orders(self.lease)
 
 
 def _error(field_name: str, code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -123,7 +132,7 @@ def call_outcome_record(
         if not lease.is_live and lease.end_reason == LeaseEnd.OUTCOME:
             attempt = lease.attempt
             if attempt.result == result:
-                return OutcomeResult(attempt=attempt, orders=_held_orders(lease), replayed=True)
+                return OutcomeResult(attempt=attempt, lease=lease, replayed=True)
         if lease.is_live:
             lease_abandon(lease=lease, at=at)
     raise lease_not_held_error(lease)
@@ -151,12 +160,12 @@ def _outcome_apply(
     at: datetime,
 ) -> OutcomeResult:
     policy = calling_policy_get(store=lease.store_id)
-    orders = list(
-        Order.objects.select_for_update(of=("self",))
-        .filter(lease_id=lease.pk, queue_state=QueueState.IN_CALL)
-        .select_related("store", "customer", "locality", "carrier")
-        .order_by("created_at", "id")
+    held = Order.objects.select_for_update(of=("self",)).filter(
+        lease_id=lease.pk, queue_state=QueueState.IN_CALL
     )
+    if result in DECIDING_RESULTS:  # the checks and the store's events need the whole order
+        held = held.select_related("store", "customer", "locality", "carrier")
+    orders = list(held.order_by("created_at", "id"))
     if callback_at is not None and timezone.is_naive(callback_at) and orders:
         # A time without an offset is the customer's wall-clock time, as they said it.
         callback_at = callback_at.replace(tzinfo=ZoneInfo(orders[0].timezone))
@@ -171,6 +180,8 @@ def _outcome_apply(
     )
     if errors:
         raise ValidationFailed(errors)
+    # Read before this call's attempt is recorded: the retry rule adds this one itself.
+    failed = _failed_attempts(orders=orders, at=at) if result in RETRY_RESULTS else {}
     attempt = CallAttempt.objects.create(
         lease=lease,
         operator=operator,
@@ -186,6 +197,7 @@ def _outcome_apply(
     attempt_orders_link(attempt=attempt, order_ids=lease.order_ids)
     _orders_move(
         orders=orders,
+        failed=failed,
         policy=policy,
         operator=operator,
         result=result,
@@ -210,7 +222,7 @@ def _outcome_apply(
     lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
     lease.save(update_fields=["ended_at", "end_reason"])
     operator_state_set(operator=operator, state=OperatorState.READY, at=at)
-    return OutcomeResult(attempt=attempt, orders=_held_orders(lease))
+    return OutcomeResult(attempt=attempt, lease=lease)
 
 
 # Checks ----------------------------------------------------------------------------------------
@@ -353,6 +365,7 @@ def _address_check_asked(order: Order) -> bool:
 def _orders_move(
     *,
     orders: list[Order],
+    failed: dict[Any, tuple[int, int]],
     policy: CallingPolicy,
     operator: User,
     result: str,
@@ -375,7 +388,6 @@ def _orders_move(
             _order_decide(order=order, decision=decision, operator=operator, lease=lease)
         return
     common = {"lease_id": None, "lease_user": None, "lease_expires_at": None}
-    failed = _failed_attempts(orders=orders, at=at) if result in RETRY_RESULTS else {}
     for order in orders:
         fields = {
             **common,
@@ -447,8 +459,8 @@ def _next_place(
 
 
 def _failed_attempts(*, orders: list[Order], at: datetime) -> dict[Any, tuple[int, int]]:
-    """Per order, earlier unsuccessful attempts: on the customer's local day, and in all (one
-    read for every order of the call; an order has at most a few dozen attempts)."""
+    """Per order, the unsuccessful attempts recorded so far: on the customer's local day, and in
+    all (one read for every order of the call; an order has at most a few dozen attempts)."""
     day_starts = {order.pk: local_day_start(at=at, zone=order.timezone) for order in orders}
     counts: dict[Any, tuple[int, int]] = dict.fromkeys(day_starts, (0, 0))
     started = CallAttempt.orders.through.objects.filter(

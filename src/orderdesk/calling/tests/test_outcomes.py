@@ -128,6 +128,28 @@ def test_fourth_attempt_of_the_day_waits_for_tomorrow(clock, make_order, operato
     assert (moved.queue_state, moved.next_call_at) == (QueueState.QUEUED, almaty(25, 10, 0))
 
 
+def test_third_attempt_of_the_day_retries_the_same_day(clock, make_order, operator):
+    """The attempt that just ended counts once: two earlier today and this one are three."""
+    order = make_order(attempts=2)
+    _earlier_attempts(order, operator, 2, start=almaty(24, 0, 30))
+    lease = call_next_claim(operator=operator).lease
+    outcome(lease, operator, CallResult.NO_ANSWER)
+    moved = fresh(order)
+    assert (moved.queue_state, moved.next_call_at) == (
+        QueueState.QUEUED,
+        NOW + timedelta(minutes=30),
+    )
+
+
+def test_ninth_attempt_still_retries(clock, make_order, operator):
+    order = make_order(attempts=8)
+    _earlier_attempts(order, operator, 8, start=almaty(20, 0, 0) - timedelta(days=3))
+    lease = call_next_claim(operator=operator).lease
+    outcome(lease, operator, CallResult.NO_ANSWER)
+    moved = fresh(order)
+    assert (moved.queue_state, moved.attempts_count) == (QueueState.QUEUED, 9)
+
+
 def test_tenth_attempt_makes_the_order_unreachable(clock, make_order, operator):
     order = make_order(attempts=9)
     _earlier_attempts(order, operator, 9, start=almaty(20, 0, 0) - timedelta(days=3))
