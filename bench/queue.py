@@ -385,27 +385,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def head_probe(*, at: datetime, samples: int = 300) -> list[float]:
-    """Database time of the claim's queue query alone: the head of the new-orders tier, locked
-    with SKIP LOCKED and released (no client work), `samples` times."""
+    """Database time of the claim's queue query alone: the head of the queue, locked with SKIP
+    LOCKED and released (no client work), `samples` times."""
     from django.db import transaction
 
-    from orderdesk.calling.selectors import queue_scope_for, queue_tiers
+    from orderdesk.calling.selectors import queue_head_lock, queue_scope_for
 
     operator = User.objects.get(pk=operators(1)[0])
     scope = queue_scope_for(operator=operator, at=at)
-    tier = queue_tiers(scope=scope, operator=operator, at=at)[1]
     timings = []
-    with transaction.atomic():
-        head = tier.select_for_update(skip_locked=True, of=("self",)).only("id")[:1]
-        sql, params = head.query.sql_with_params()
-    with connection.cursor() as cursor:
-        for _ in range(samples):
-            began = time.perf_counter()
-            cursor.execute("BEGIN")
-            cursor.execute(sql, params)
-            cursor.fetchall()
-            cursor.execute("ROLLBACK")
-            timings.append((time.perf_counter() - began) * 1000)
+    for _ in range(samples):
+        began = time.perf_counter()
+        with transaction.atomic():
+            queue_head_lock(scope=scope, operator=operator, at=at, skipped=())
+            transaction.set_rollback(True)
+        timings.append((time.perf_counter() - began) * 1000)
     return sorted(timings)
 
 
@@ -461,7 +455,7 @@ def main() -> None:
     fill(orders=args.orders, at=at, claimers=most)
     probe = head_probe(at=at)
     log(
-        f"queue query alone (new-orders head, FOR UPDATE SKIP LOCKED, one connection): "
+        f"queue query alone (queue head, FOR UPDATE SKIP LOCKED, one connection): "
         f"p50 {percentile(probe, 0.5):.2f} ms, p99 {percentile(probe, 0.99):.2f} ms"
     )
     offset = timedelta(0)

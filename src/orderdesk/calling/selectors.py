@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
+from uuid import UUID
 
 import holidays as holidays_lib
 from django.db import connection
@@ -11,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from orderdesk.accounts.models import User
+from orderdesk.core.sql import prepared_fetch
 from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus, QueueState
 from orderdesk.stores.models import Store
 
@@ -133,22 +136,117 @@ def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
     )
 
 
+class QueueHead(NamedTuple):
+    """The order a claim starts from."""
+
+    id: UUID
+    store_id: int
+    customer_id: int
+
+
+def queue_callbacks_due(*, scope: QueueScope, operator: User, at: datetime) -> QuerySet[Order]:
+    """The first claim tier (SPEC 4): due callbacks, this operator's personal ones before those
+    for anyone, each by due time (due callbacks are few: sorting them is cheap)."""
+    return (
+        Order.objects.filter(scope.q(), next_call_at__lte=at, queue_state=QueueState.CALLBACK)
+        .filter(Q(callback_user=operator) | Q(callback_user__isnull=True))
+        .order_by(F("callback_user").asc(nulls_last=True), "next_call_at", "id")
+    )
+
+
+def queue_dialable_due(*, scope: QueueScope, at: datetime, retries: bool) -> QuerySet[Order]:
+    """The second and third tiers as one query each: new orders (oldest first: speed to first
+    call), then retries (longest waiting first)."""
+    attempts = Q(attempts_count__gt=0) if retries else Q(attempts_count=0)
+    return Order.objects.filter(
+        scope.q(), attempts, next_call_at__lte=at, queue_state=QueueState.QUEUED
+    ).order_by("next_call_at", "id")
+
+
 def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[QuerySet[Order]]:
-    """The claim order (SPEC 4): due callbacks (this operator's personal ones before those for
-    anyone, each by due time), new orders (oldest first), retries (longest waiting first). Each
-    tier reads one partial index, so the head of a tier is an index probe, not a sort of the
-    queue (due callbacks are few: sorting them is cheap)."""
-    due = Order.objects.filter(scope.q(), next_call_at__lte=at)
-    order = ("next_call_at", "id")
-    callbacks = due.filter(
-        Q(callback_user=operator) | Q(callback_user__isnull=True),
-        queue_state=QueueState.CALLBACK,
-    ).order_by(F("callback_user").asc(nulls_last=True), *order)
+    """The claim order (SPEC 4): due callbacks, new orders, retries."""
     return [
-        callbacks,
-        due.filter(queue_state=QueueState.QUEUED, attempts_count=0).order_by(*order),
-        due.filter(queue_state=QueueState.QUEUED, attempts_count__gt=0).order_by(*order),
+        queue_callbacks_due(scope=scope, operator=operator, at=at),
+        queue_dialable_due(scope=scope, at=at, retries=False),
+        queue_dialable_due(scope=scope, at=at, retries=True),
     ]
+
+
+# PostgreSQL: the queue head in one statement, locked with SKIP LOCKED. Candidates come from
+# each tier in claim order (rank): due callbacks (0 this operator's, 1 anyone's), new orders
+# (2), retries (3). New orders and retries are read per (store, zone) pair inside its window,
+# each pair an index probe into orders_queue_{new,retry}_zone_idx, so orders of zones outside
+# their window, however many, are never read; every tier gives its `depth` oldest. The first
+# candidate no other claimer holds wins; the outer conditions are checked again on the locked
+# row's newest version.
+_DIALABLE_CANDIDATES = """
+    SELECT c.id, {rank} AS rank, c.next_call_at
+    FROM unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
+    CROSS JOIN LATERAL (
+        SELECT q.id, q.next_call_at FROM orders_order q
+        WHERE q.store_id = z.store_id AND q.timezone = z.tz
+          AND q.queue_state = 'queued' AND {attempts}
+          AND q.next_call_at <= %(at)s
+          AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
+          AND q.customer_id <> ALL(%(skipped)s::bigint[])
+        ORDER BY q.next_call_at, q.id
+        LIMIT %(depth)s
+    ) c
+    ORDER BY c.next_call_at, c.id
+    LIMIT %(depth)s
+"""
+QUEUE_HEAD_SQL = f"""
+    SELECT o.id, o.store_id, o.customer_id
+    FROM orders_order o
+    JOIN (
+        (
+            SELECT q.id, CASE WHEN q.callback_user_id IS NULL THEN 1 ELSE 0 END AS rank,
+                   q.next_call_at
+            FROM orders_order q
+            JOIN unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
+              ON q.store_id = z.store_id AND q.timezone = z.tz
+            WHERE q.queue_state = 'callback' AND q.next_call_at <= %(at)s
+              AND (q.callback_user_id = %(operator)s OR q.callback_user_id IS NULL)
+              AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
+              AND q.customer_id <> ALL(%(skipped)s::bigint[])
+            ORDER BY 2, q.next_call_at, q.id
+            LIMIT %(depth)s
+        )
+        UNION ALL ({_DIALABLE_CANDIDATES.format(rank=2, attempts="q.attempts_count = 0")})
+        UNION ALL ({_DIALABLE_CANDIDATES.format(rank=3, attempts="q.attempts_count > 0")})
+    ) AS candidate ON candidate.id = o.id
+    WHERE o.next_call_at <= %(at)s
+      AND (o.queue_state = 'queued' OR (o.queue_state = 'callback'
+           AND (o.callback_user_id = %(operator)s OR o.callback_user_id IS NULL)))
+    ORDER BY candidate.rank, o.next_call_at, o.id
+    LIMIT 1
+    FOR UPDATE OF o SKIP LOCKED
+"""  # noqa: S608 (built from the constants above only)
+# Candidates per tier: the first depth serves the usual case; the second one when every
+# candidate of the first was held by other claimers at that instant.
+QUEUE_HEAD_DEPTHS = (32, 512)
+
+
+def queue_head_lock(
+    *, scope: QueueScope, operator: User, at: datetime, skipped: Iterable[int]
+) -> QueueHead | None:
+    """PostgreSQL: the most urgent due order for this operator, locked (in the caller's
+    transaction) with SKIP LOCKED; None when nothing unlocked is due. The customers in
+    `skipped` are passed over."""
+    pairs = [(store, zone) for store, zones in scope.zones_by_store.items() for zone in zones]
+    params = {
+        "stores": [store for store, _zone in pairs],
+        "zones": [zone for _store, zone in pairs],
+        "at": at,
+        "operator": operator.pk,
+        "languages": list(scope.languages),
+        "skipped": list(skipped),
+    }
+    for depth in QUEUE_HEAD_DEPTHS:
+        rows = prepared_fetch(QUEUE_HEAD_SQL, {**params, "depth": depth})
+        if rows:
+            return QueueHead(*rows[0])
+    return None
 
 
 def customer_dialable_orders(*, store_id: int, customer_id: int) -> QuerySet[Order]:

@@ -95,8 +95,14 @@ class Customer(BaseModel):
 
 class Order(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="orders")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    # No index of their own: (store, external_id) and (customer, status) lead with them, and
+    # every index is one more write on each queue move.
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     external_id = models.CharField(_("store's order number"), max_length=100)
     source = models.CharField(
         _("source"), max_length=20, choices=Source.choices, default=Source.WEBSITE
@@ -185,22 +191,24 @@ class Order(BaseModel):
             models.Index(fields=["store", "-updated_at"], name="orders_store_updated_idx"),
             # the customer's other open orders
             models.Index(fields=["customer", "status"], name="orders_customer_status_idx"),
-            # The call queue (calling.selectors): one small partial index per claim tier, each
-            # read in next_call_at order; plus the distinct zones of the dialable rows.
+            # The call queue (calling.selectors): one small partial index per claim tier. New
+            # orders and retries are read per (store, zone) in next_call_at order, so orders of
+            # zones outside their window never stand in front of the ones that may be called;
+            # plus the distinct zones of the dialable rows.
             models.Index(
                 fields=["callback_user", "next_call_at"],
                 condition=models.Q(queue_state="callback"),
                 name="orders_queue_callback_idx",
             ),
             models.Index(
-                fields=["next_call_at"],
+                fields=["store", "timezone", "next_call_at", "id"],
                 condition=models.Q(queue_state="queued", attempts_count=0),
-                name="orders_queue_new_idx",
+                name="orders_queue_new_zone_idx",
             ),
             models.Index(
-                fields=["next_call_at"],
+                fields=["store", "timezone", "next_call_at", "id"],
                 condition=models.Q(queue_state="queued", attempts_count__gt=0),
-                name="orders_queue_retry_idx",
+                name="orders_queue_retry_zone_idx",
             ),
             models.Index(
                 fields=["timezone"],

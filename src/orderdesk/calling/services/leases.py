@@ -10,9 +10,10 @@ never waits on a row another claimer holds, so claims cannot deadlock."""
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,11 +34,13 @@ from ..models import (
     OperatorStateSlice,
 )
 from ..selectors import (
+    QueueHead,
     QueueScope,
     calling_policy_get,
     customer_dialable_orders,
     lease_live_of,
     lease_orders,
+    queue_head_lock,
     queue_scope_for,
     queue_tiers,
 )
@@ -55,11 +58,16 @@ EXPIRE_ON_CLAIM = 20
 @dataclass
 class Claim:
     """A lease and every open order of its customer in the store (held ones: `lease.order_ids`).
-    `resumed` when the operator already held this lease and asked again."""
+    `resumed` when the operator already held this lease and asked again. The orders (the call
+    card: items, address, store) are read when first asked for, after the claim committed, so
+    the claim's transaction holds its locks no longer than the claim needs."""
 
     lease: Lease
-    orders: list[Order]
     resumed: bool = False
+
+    @cached_property
+    def orders(self) -> list[Order]:
+        return lease_orders(lease=self.lease)
 
 
 def lease_not_held_error(lease: Lease) -> ApplicationError:
@@ -77,7 +85,7 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     An operator holds at most one lease: asking again while holding a live one returns it; an
     expired one is closed as abandoned first. Other expired leases are freed here too, a few at
     a time, so the queue does not depend on the periodic job having run. A paused operator is
-    put to ready first (`_pause_end`)."""
+    put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
     at = at or timezone.now()
     # One read finds this operator's live lease and any lease past its expiry.
     leases = list(
@@ -87,10 +95,16 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     )
     own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
     if own is not None and own.expires_at > at:
-        return Claim(lease=own, orders=lease_orders(lease=own), resumed=True)
+        return Claim(lease=own, resumed=True)
     if own is not None or len(leases) > 0:
         leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
-    _pause_end(operator=operator, at=at)
+    claim = _claim_due(operator=operator, at=at)
+    if claim is None:
+        _pause_end(operator=operator, at=at)
+    return claim
+
+
+def _claim_due(*, operator: User, at: datetime) -> Claim | None:
     scope = queue_scope_for(operator=operator, at=at)
     if scope is None:
         return None
@@ -103,7 +117,7 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
             live = lease_live_of(operator=operator)
             if live is None:
                 raise
-            return Claim(lease=live, orders=lease_orders(lease=live), resumed=True)
+            return Claim(lease=live, resumed=True)
         except ApplicationError as exc:
             if exc.code != ORDER_QUEUE_CONFLICT:
                 raise
@@ -117,10 +131,10 @@ _SKIP = object()
 
 
 def _pause_end(*, operator: User, at: datetime) -> None:
-    """Asking for the next call means ready, as a dialer's "next" does: a paused operator's
-    pause ends here, recorded as a ready slice from this moment (the claim that follows turns
-    it into a call; with nobody due the operator stays ready), so pause time is measured to
-    the second the operator came back."""
+    """Asking for the next call means ready, as a dialer's "next" does: when nobody is due, a
+    paused operator's pause ends here, recorded as a ready slice from this moment (a claim
+    ends it by opening the call's slice), so pause time is measured to the second the
+    operator came back."""
     paused = OperatorStateSlice.objects.filter(
         operator=operator, ended_at__isnull=True, state=OperatorState.PAUSED
     )
@@ -130,18 +144,27 @@ def _pause_end(*, operator: User, at: datetime) -> None:
 
 def _queue_head(
     *, scope: QueueScope, operator: User, at: datetime, skipped: set[int]
-) -> Order | None:
+) -> QueueHead | None:
+    """The claim order (SPEC 4): due callbacks, new orders, retries; the head is locked. On
+    PostgreSQL one statement reads every tier; elsewhere a query per tier."""
+    if connection.vendor == "postgresql":
+        return queue_head_lock(scope=scope, operator=operator, at=at, skipped=skipped)
     for tier in queue_tiers(scope=scope, operator=operator, at=at):
-        if skipped:
-            tier = tier.exclude(customer_id__in=skipped)
-        head = (
-            tier.select_for_update(skip_locked=True, of=("self",))
-            .only("id", "store_id", "customer_id")
-            .first()
-        )
+        head = _tier_head_lock(tier, skipped=skipped)
         if head is not None:
             return head
     return None
+
+
+def _tier_head_lock(tier: QuerySet[Order], *, skipped: set[int]) -> QueueHead | None:
+    if skipped:
+        tier = tier.exclude(customer_id__in=skipped)
+    row = (
+        tier.select_for_update(skip_locked=True, of=("self",))
+        .values_list("id", "store_id", "customer_id")
+        .first()
+    )
+    return QueueHead(*row) if row is not None else None
 
 
 def _claim_once(
@@ -179,7 +202,10 @@ def _customer_lock(*, customer_id: int, policy: CallingPolicy, at: datetime) -> 
     A call a supervisor released without it reaching the customer is not a call to the phone
     for the gap: the supervisor handed the customer on, and the next operator may dial now.
     Every other attempt counts, a no-answer or an expired lease included (the phone may have
-    rung)."""
+    rung). Without a minimum gap in the store's policy only the lock is taken."""
+    lock = Customer.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=customer_id)
+    if not policy.min_gap_minutes:
+        return lock.only("id", "phone").first()
     same_phone = Customer.objects.filter(phone=OuterRef(OuterRef("phone"))).values("pk")
     last_call = (
         CallAttempt.objects.filter(customer__in=same_phone)
@@ -189,9 +215,7 @@ def _customer_lock(*, customer_id: int, policy: CallingPolicy, at: datetime) -> 
     )
     on_call = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True)
     return (
-        Customer.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(pk=customer_id)
-        .annotate(last_call_at=Subquery(last_call), on_call=Exists(on_call))
+        lock.annotate(last_call_at=Subquery(last_call), on_call=Exists(on_call))
         .only("id", "phone")
         .first()
     )
@@ -222,7 +246,7 @@ def _push_to_gap_end(*, orders: list[Order], until: datetime) -> None:
 
 
 def _lease_open(
-    *, operator: User, policy: CallingPolicy, head: Order, group: list[Order], at: datetime
+    *, operator: User, policy: CallingPolicy, head: QueueHead, group: list[Order], at: datetime
 ) -> Claim:
     held = [
         {
@@ -251,7 +275,7 @@ def _lease_open(
         at=at,
     )
     operator_state_set(operator=operator, state=OperatorState.IN_CALL, at=at)
-    return Claim(lease=lease, orders=lease_orders(lease=lease))
+    return Claim(lease=lease)
 
 
 def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> Lease:

@@ -290,7 +290,7 @@ def _slices(operator):
     )
 
 
-def test_next_call_ends_a_pause_as_ready_first(clock, make_order, operator):
+def test_next_call_ends_a_pause_at_the_moment_of_the_claim(clock, make_order, operator):
     order = make_order()
     operator_state_set(operator=operator, state=OperatorState.PAUSED, pause_code="break")
     clock.move_to(NOW + timedelta(minutes=3))
@@ -299,7 +299,6 @@ def test_next_call_ends_a_pause_as_ready_first(clock, make_order, operator):
     assert claim.lease.order_ids == [str(order.pk)]
     assert _slices(operator) == [
         (OperatorState.PAUSED, "break", NOW, later),
-        (OperatorState.READY, "", later, later),
         (OperatorState.IN_CALL, "", later, None),
     ]
 

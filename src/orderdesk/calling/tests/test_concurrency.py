@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from orderdesk.accounts.services import user_create
@@ -98,3 +98,41 @@ def test_fifty_threads_claim_five_hundred_orders_each_exactly_once():
     # Each lease took both orders of its customer together.
     assert all(len(lease.held) == 2 for lease in Lease.objects.all())
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_claim_passes_over_every_order_other_claimers_hold():
+    """More heads held by other transactions than the first read of candidates covers: the
+    claim still finds the oldest order nobody holds."""
+    from orderdesk.calling.selectors import QUEUE_HEAD_DEPTHS
+
+    store, _ = store_create(name="Занято", slug="held")
+    _all_hours_window(store)
+    held_count = QUEUE_HEAD_DEPTHS[0] + 4  # even: two orders per customer
+    _orders_bulk(store, held_count + 2)
+    operator = user_create(username="free", role="operator", store_slugs=["held"])[0]
+    oldest = list(Order.objects.order_by("next_call_at", "id").values_list("pk", flat=True))
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                list(Order.objects.select_for_update().filter(pk__in=oldest[:held_count]))
+                locked.set()
+                release.wait(timeout=60)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        claim = call_next_claim(operator=operator)
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert claim is not None
+    # The oldest order nobody holds, with its customer's other order (also free).
+    assert sorted(claim.lease.order_ids) == sorted(str(pk) for pk in oldest[held_count:])
+    assert not set(claim.lease.order_ids) & {str(pk) for pk in oldest[:held_count]}

@@ -49,7 +49,7 @@ def test_press_one_opens_the_card_with_all_open_orders(ready_operator, operator_
     assert set(lease.order_ids) == {str(first.pk), str(second.pk)}
 
 
-def test_press_one_while_paused_comes_back_ready_and_takes_the_call(
+def test_press_one_while_paused_ends_the_pause_with_the_call(
     operator, operator_client, work_morning, make_order
 ):
     operator_client.post(reverse("workspace:state"), {"state": "paused", "pause_code": "lunch"})
@@ -60,7 +60,7 @@ def test_press_one_while_paused_comes_back_ready_and_takes_the_call(
         .order_by("started_at", "id")
         .values_list("state", flat=True)
     )
-    assert states == [OperatorState.PAUSED, OperatorState.READY, OperatorState.IN_CALL]
+    assert states == [OperatorState.PAUSED, OperatorState.IN_CALL]
     assert Lease.objects.get(operator=operator, ended_at=None).order_ids == [str(order.pk)]
 
 
