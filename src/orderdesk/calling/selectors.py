@@ -13,18 +13,27 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from orderdesk.accounts.models import User
-from orderdesk.core.sql import prepared_fetch
+from orderdesk.core.sql import instance_from_row, model_columns, prepared_fetch, prepared_instances
 from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus, QueueState
 from orderdesk.stores.models import Store
 
 from .models import CallingPolicy, Lease, OperatorState, OperatorStateSlice
 from .rules import window_contains, zone_country
 
+POLICY_OF_STORE_SQL = f"""
+    SELECT {model_columns(CallingPolicy, "p")} FROM calling_callingpolicy p
+    WHERE p.store_id = %(store)s
+"""  # noqa: S608 (column names from the model)
+
 
 def calling_policy_get(*, store: Store | int) -> CallingPolicy:
     """The store's policy; an unsaved default one when the store has not configured calling."""
     store_id = store if isinstance(store, int) else store.pk
-    policy = CallingPolicy.objects.filter(store_id=store_id).first()
+    if connection.vendor == "postgresql":  # read on every outcome: prepared
+        found = prepared_instances(CallingPolicy, POLICY_OF_STORE_SQL, {"store": store_id})
+        policy = found[0] if found else None
+    else:
+        policy = CallingPolicy.objects.filter(store_id=store_id).first()
     return policy or CallingPolicy(store_id=store_id)
 
 
@@ -76,6 +85,8 @@ def queue_zones_present() -> list[str]:
         )
         SELECT tz FROM z WHERE tz IS NOT NULL
     """
+    if connection.vendor == "postgresql":
+        return [row[0] for row in prepared_fetch(sql, {})]
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
@@ -111,13 +122,36 @@ class QueueScope:
         return scope
 
 
+_USER_STORES = User.stores.through._meta.db_table
+OPERATOR_POLICIES_SQL = f"""
+    SELECT {model_columns(CallingPolicy, "p")}, s.id
+    FROM {_USER_STORES} us
+    JOIN stores_store s ON s.id = us.store_id AND s.is_active
+    LEFT JOIN calling_callingpolicy p ON p.store_id = s.id
+    WHERE us.user_id = %(user)s
+"""  # noqa: S608 (table and column names from the models)
+
+
+def operator_policies(*, operator: User) -> dict[int, CallingPolicy]:
+    """The calling policy of every active store the operator works (a default one where the
+    store has none), by store id."""
+    if connection.vendor != "postgresql":
+        stores = operator.stores.filter(is_active=True).select_related("calling_policy")
+        return {
+            store.pk: getattr(store, "calling_policy", None) or CallingPolicy(store_id=store.pk)
+            for store in stores
+        }
+    return {
+        row[-1]: instance_from_row(CallingPolicy, row)
+        if row[0] is not None
+        else CallingPolicy(store_id=row[-1])
+        for row in prepared_fetch(OPERATOR_POLICIES_SQL, {"user": operator.pk})
+    }
+
+
 def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
     """None when the operator works no active store or every customer is outside the window."""
-    stores = operator.stores.filter(is_active=True).select_related("calling_policy")
-    policies = {
-        store.pk: getattr(store, "calling_policy", None) or CallingPolicy(store_id=store.pk)
-        for store in stores
-    }
+    policies = operator_policies(operator=operator)
     if not policies:
         return None
     store_ids = list(policies)
@@ -172,13 +206,26 @@ def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[Quer
     ]
 
 
-# PostgreSQL: the queue head in one statement, locked with SKIP LOCKED. Candidates come from
-# each tier in claim order (rank): due callbacks (0 this operator's, 1 anyone's), new orders
-# (2), retries (3). New orders and retries are read per (store, zone) pair inside its window,
-# each pair an index probe into orders_queue_{new,retry}_zone_idx, so orders of zones outside
-# their window, however many, are never read; every tier gives its `depth` oldest. The first
-# candidate no other claimer holds wins; the outer conditions are checked again on the locked
-# row's newest version.
+# PostgreSQL: the queue head, locked with SKIP LOCKED, in one statement per step. Candidates
+# come in claim order (rank): due callbacks (0 this operator's, 1 anyone's) and new orders (2)
+# in the first step, retries (3) in the second, read only when the first finds nothing. New
+# orders and retries are read per (store, zone) pair inside its window, each pair an index
+# probe into orders_queue_{new,retry}_zone_idx, so orders of zones outside their window,
+# however many, are never read; each tier gives its `depth` oldest. The candidates are taken
+# in order until one no other claimer holds is locked; the outer conditions are checked again
+# on the locked row's newest version.
+_CALLBACK_CANDIDATES = """
+    SELECT q.id, CASE WHEN q.callback_user_id IS NULL THEN 1 ELSE 0 END AS rank, q.next_call_at
+    FROM orders_order q
+    JOIN unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
+      ON q.store_id = z.store_id AND q.timezone = z.tz
+    WHERE q.queue_state = 'callback' AND q.next_call_at <= %(at)s
+      AND (q.callback_user_id = %(operator)s OR q.callback_user_id IS NULL)
+      AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
+      AND q.customer_id <> ALL(%(skipped)s::bigint[])
+    ORDER BY 2, q.next_call_at, q.id
+    LIMIT %(depth)s
+"""
 _DIALABLE_CANDIDATES = """
     SELECT c.id, {rank} AS rank, c.next_call_at
     FROM unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
@@ -195,36 +242,30 @@ _DIALABLE_CANDIDATES = """
     ORDER BY c.next_call_at, c.id
     LIMIT %(depth)s
 """
-QUEUE_HEAD_SQL = f"""
+_QUEUE_HEAD = """
     SELECT o.id, o.store_id, o.customer_id
-    FROM orders_order o
-    JOIN (
-        (
-            SELECT q.id, CASE WHEN q.callback_user_id IS NULL THEN 1 ELSE 0 END AS rank,
-                   q.next_call_at
-            FROM orders_order q
-            JOIN unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
-              ON q.store_id = z.store_id AND q.timezone = z.tz
-            WHERE q.queue_state = 'callback' AND q.next_call_at <= %(at)s
-              AND (q.callback_user_id = %(operator)s OR q.callback_user_id IS NULL)
-              AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
-              AND q.customer_id <> ALL(%(skipped)s::bigint[])
-            ORDER BY 2, q.next_call_at, q.id
-            LIMIT %(depth)s
-        )
-        UNION ALL ({_DIALABLE_CANDIDATES.format(rank=2, attempts="q.attempts_count = 0")})
-        UNION ALL ({_DIALABLE_CANDIDATES.format(rank=3, attempts="q.attempts_count > 0")})
-    ) AS candidate ON candidate.id = o.id
+    FROM ({candidates}) AS candidate
+    JOIN orders_order o ON o.id = candidate.id
     WHERE o.next_call_at <= %(at)s
       AND (o.queue_state = 'queued' OR (o.queue_state = 'callback'
            AND (o.callback_user_id = %(operator)s OR o.callback_user_id IS NULL)))
-    ORDER BY candidate.rank, o.next_call_at, o.id
+    ORDER BY candidate.rank, candidate.next_call_at, candidate.id
     LIMIT 1
     FOR UPDATE OF o SKIP LOCKED
-"""  # noqa: S608 (built from the constants above only)
-# Candidates per tier: the first depth serves the usual case; the second one when every
-# candidate of the first was held by other claimers at that instant.
-QUEUE_HEAD_DEPTHS = (32, 512)
+"""
+QUEUE_HEAD_SQL = (
+    _QUEUE_HEAD.format(
+        candidates=f"({_CALLBACK_CANDIDATES}) UNION ALL ("
+        + _DIALABLE_CANDIDATES.format(rank=2, attempts="q.attempts_count = 0")
+        + ")"
+    ),
+    _QUEUE_HEAD.format(
+        candidates=_DIALABLE_CANDIDATES.format(rank=3, attempts="q.attempts_count > 0")
+    ),
+)
+# Candidates per tier: the first depth serves the usual case; the next ones when every
+# candidate of the one before was held by other claimers at that instant.
+QUEUE_HEAD_DEPTHS = (8, 64, 1024)
 
 
 def queue_head_lock(
@@ -242,10 +283,11 @@ def queue_head_lock(
         "languages": list(scope.languages),
         "skipped": list(skipped),
     }
-    for depth in QUEUE_HEAD_DEPTHS:
-        rows = prepared_fetch(QUEUE_HEAD_SQL, {**params, "depth": depth})
-        if rows:
-            return QueueHead(*rows[0])
+    for sql in QUEUE_HEAD_SQL:
+        for depth in QUEUE_HEAD_DEPTHS:
+            rows = prepared_fetch(sql, {**params, "depth": depth})
+            if rows:
+                return QueueHead(*rows[0])
     return None
 
 
@@ -259,6 +301,27 @@ def customer_dialable_orders(*, store_id: int, customer_id: int) -> QuerySet[Ord
         status=OrderStatus.AWAITING_CONFIRMATION,
         queue_state__in=[QueueState.QUEUED, QueueState.CALLBACK],
     ).order_by("created_at", "id")
+
+
+LEASES_FOR_CLAIM_SQL = f"""
+    SELECT {model_columns(Lease, "l")} FROM calling_lease l
+    WHERE l.ended_at IS NULL AND (l.operator_id = %(operator)s OR l.expires_at <= %(at)s)
+    ORDER BY l.expires_at
+    LIMIT %(limit)s
+"""  # noqa: S608 (column names from the model)
+
+
+def leases_for_claim(*, operator: User, at: datetime, limit: int) -> list[Lease]:
+    """Live leases a claim must see first: the operator's own, and up to `limit` past their
+    expiry (read on every claim: prepared on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        params = {"operator": operator.pk, "at": at, "limit": limit}
+        return prepared_instances(Lease, LEASES_FOR_CLAIM_SQL, params)
+    return list(
+        Lease.objects.filter(ended_at__isnull=True)
+        .filter(Q(operator=operator) | Q(expires_at__lte=at))
+        .order_by("expires_at")[:limit]
+    )
 
 
 def lease_live_of(*, operator: User) -> Lease | None:

@@ -152,12 +152,23 @@ class Order(BaseModel):
     delivery_on = models.DateField(_("agreed delivery date"), null=True, blank=True)
     # Calling: owned by the calling app's services.
     next_call_at = models.DateTimeField(null=True, blank=True)
+    # Set on few orders at a time: indexed only where set (Meta.indexes).
     callback_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     lease_id = models.UUIDField(null=True, blank=True)
     lease_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     lease_expires_at = models.DateTimeField(null=True, blank=True)
     attempts_count = models.PositiveIntegerField(default=0)
@@ -220,6 +231,17 @@ class Order(BaseModel):
                 fields=["lease_id"],
                 condition=models.Q(queue_state="in_call"),
                 name="orders_queue_lease_idx",
+            ),
+            # an operator's orders in a call; the users a queue field names
+            models.Index(
+                fields=["lease_user"],
+                condition=models.Q(lease_user__isnull=False),
+                name="orders_lease_user_idx",
+            ),
+            models.Index(
+                fields=["callback_user"],
+                condition=models.Q(callback_user__isnull=False),
+                name="orders_callback_user_idx",
             ),
             # calling jobs: parked orders (pending check) coming due
             models.Index(

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -20,8 +21,16 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
+from orderdesk.core.models import uuid7
+from orderdesk.core.sql import model_columns, prepared_instances
 from orderdesk.orders.models import Customer, Order, QueueState
-from orderdesk.orders.services import ORDER_QUEUE_CONFLICT, orders_queue_move
+from orderdesk.orders.services import (
+    ORDER_QUEUE_CONFLICT,
+    actor_label_of,
+    orders_queue_conflict_error,
+    orders_queue_move,
+    queue_move_event_data,
+)
 
 from ..models import (
     NOT_CONTACTED_RESULTS,
@@ -40,11 +49,13 @@ from ..selectors import (
     customer_dialable_orders,
     lease_live_of,
     lease_orders,
+    leases_for_claim,
     queue_head_lock,
     queue_scope_for,
     queue_tiers,
 )
 from .operators import operator_state_set
+from .statements import CustomerOrders, customer_orders_lock, lease_open_write
 
 logger = logging.getLogger(__name__)
 
@@ -88,11 +99,7 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
     at = at or timezone.now()
     # One read finds this operator's live lease and any lease past its expiry.
-    leases = list(
-        Lease.objects.filter(ended_at__isnull=True)
-        .filter(Q(operator=operator) | Q(expires_at__lte=at))
-        .order_by("expires_at")[: EXPIRE_ON_CLAIM + 1]
-    )
+    leases = leases_for_claim(operator=operator, at=at, limit=EXPIRE_ON_CLAIM + 1)
     own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
     if own is not None and own.expires_at > at:
         return Claim(lease=own, resumed=True)
@@ -177,57 +184,65 @@ def _claim_once(
         if head is None:
             return None
         policy = scope.policies[head.store_id]
-        customer = _customer_lock(customer_id=head.customer_id, policy=policy, at=at)
-        if customer is None:
+        locked = _customer_orders_lock(head=head, policy=policy)
+        if locked is None:
             skipped.add(head.customer_id)
             return _SKIP
-        group = list(
-            customer_dialable_orders(store_id=head.store_id, customer_id=customer.pk)
-            .select_for_update(of=("self",))
-            .only("id", "queue_state", "next_call_at", "callback_user_id", "timezone")
-        )
-        gap_until = _gap_until(customer=customer, policy=policy, at=at)
+        gap_until = _gap_until(customer=locked, policy=policy, at=at)
         if gap_until is not None:
-            _push_to_gap_end(orders=group, until=gap_until)
-            skipped.add(customer.pk)
+            _push_to_gap_end(orders=locked.orders, until=gap_until)
+            skipped.add(head.customer_id)
             return _SKIP
-        return _lease_open(operator=operator, policy=policy, head=head, group=group, at=at)
+        return _lease_open(operator=operator, policy=policy, head=head, group=locked.orders, at=at)
 
 
-def _customer_lock(*, customer_id: int, policy: CallingPolicy, at: datetime) -> Customer | None:
-    """The customer row, locked without waiting (None when another claimer holds it), read
-    together with what the minimum gap needs: the last call to this phone in any store, and
-    whether someone is on a call with it right now.
+def _customer_orders_lock(*, head: QueueHead, policy: CallingPolicy) -> CustomerOrders | None:
+    """The head's customer, locked without waiting (None when another claimer holds it), every
+    order of theirs a lease takes along, locked, and what the minimum gap needs: the last call
+    to this phone in any store, and whether someone is on a call with it right now.
 
     A call a supervisor released without it reaching the customer is not a call to the phone
     for the gap: the supervisor handed the customer on, and the next operator may dial now.
     Every other attempt counts, a no-answer or an expired lease included (the phone may have
-    rung). Without a minimum gap in the store's policy only the lock is taken."""
-    lock = Customer.objects.select_for_update(skip_locked=True, of=("self",)).filter(pk=customer_id)
-    if not policy.min_gap_minutes:
-        return lock.only("id", "phone").first()
-    same_phone = Customer.objects.filter(phone=OuterRef(OuterRef("phone"))).values("pk")
-    last_call = (
-        CallAttempt.objects.filter(customer__in=same_phone)
-        .exclude(lease__end_reason=LeaseEnd.RELEASED, result__in=NOT_CONTACTED_RESULTS)
-        .order_by("-ended_at")
-        .values("ended_at")[:1]
+    rung). Without a minimum gap in the store's policy only the locks are taken."""
+    gap = bool(policy.min_gap_minutes)
+    if connection.vendor == "postgresql":
+        return customer_orders_lock(store_id=head.store_id, customer_id=head.customer_id, gap=gap)
+    lock = Customer.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        pk=head.customer_id
     )
-    on_call = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True)
-    return (
-        lock.annotate(last_call_at=Subquery(last_call), on_call=Exists(on_call))
-        .only("id", "phone")
-        .first()
+    if gap:
+        same_phone = Customer.objects.filter(phone=OuterRef(OuterRef("phone"))).values("pk")
+        last_call = (
+            CallAttempt.objects.filter(customer__in=same_phone)
+            .exclude(lease__end_reason=LeaseEnd.RELEASED, result__in=NOT_CONTACTED_RESULTS)
+            .order_by("-ended_at")
+            .values("ended_at")[:1]
+        )
+        on_call = Lease.objects.filter(customer__in=same_phone, ended_at__isnull=True)
+        lock = lock.annotate(last_call_at=Subquery(last_call), on_call=Exists(on_call))
+    customer = lock.only("id", "phone").first()
+    if customer is None:
+        return None
+    group = (
+        customer_dialable_orders(store_id=head.store_id, customer_id=customer.pk)
+        .select_for_update(of=("self",))
+        .only("id", "queue_state", "next_call_at", "callback_user_id", "timezone")
+    )
+    return CustomerOrders(
+        orders=list(group),
+        last_call_at=getattr(customer, "last_call_at", None),
+        on_call=getattr(customer, "on_call", False),
     )
 
 
-def _gap_until(*, customer: Customer, policy: CallingPolicy, at: datetime) -> datetime | None:
+def _gap_until(*, customer: CustomerOrders, policy: CallingPolicy, at: datetime) -> datetime | None:
     """The end of the minimum gap since the last call to this phone (any store), or None."""
     if not policy.min_gap_minutes:
         return None
-    if customer.on_call:  # type: ignore[attr-defined]
+    if customer.on_call:
         return at + policy.min_gap
-    last = customer.last_call_at  # type: ignore[attr-defined]
+    last = customer.last_call_at
     return last + policy.min_gap if last and last + policy.min_gap > at else None
 
 
@@ -248,6 +263,9 @@ def _push_to_gap_end(*, orders: list[Order], until: datetime) -> None:
 def _lease_open(
     *, operator: User, policy: CallingPolicy, head: QueueHead, group: list[Order], at: datetime
 ) -> Claim:
+    """Lease the group to the operator: the lease keeps where each order stood (to put it back
+    if the lease lapses), each order moves to the call with a timeline event, the operator is
+    in a call."""
     held = [
         {
             "id": str(order.pk),
@@ -257,7 +275,8 @@ def _lease_open(
         }
         for order in group
     ]
-    lease = Lease.objects.create(
+    lease = Lease(
+        id=uuid7(),
         operator=operator,
         store_id=head.store_id,
         customer_id=head.customer_id,
@@ -265,6 +284,33 @@ def _lease_open(
         claimed_at=at,
         expires_at=at + policy.lease_duration,
     )
+    if connection.vendor != "postgresql":
+        return _lease_open_orm(lease=lease, operator=operator, group=group, at=at)
+    event = {"lease": str(lease.pk)}
+    moved = lease_open_write(
+        lease_id=lease.pk,
+        operator_id=operator.pk,
+        operator_label=actor_label_of(operator),
+        store_id=lease.store_id,
+        customer_id=lease.customer_id,
+        held=held,
+        events=[
+            queue_move_event_data(order=order, queue_state=QueueState.IN_CALL, data=event)
+            for order in group
+        ],
+        at=at,
+        expires_at=lease.expires_at,
+        state=OperatorState.IN_CALL,
+    )
+    if moved != len(group):
+        raise orders_queue_conflict_error()
+    lease._state.adding = False
+    lease._state.db = connection.alias
+    return Claim(lease=lease)
+
+
+def _lease_open_orm(*, lease: Lease, operator: User, group: list[Order], at: datetime) -> Claim:
+    lease.save(force_insert=True)
     orders_queue_move(
         orders=group,
         queue_state=QueueState.IN_CALL,
@@ -295,9 +341,25 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
     raise lease_not_held_error(lease)
 
 
+LEASE_LOCK_SQL = f"""
+    SELECT {model_columns(Lease, "l")} FROM calling_lease l
+    WHERE l.id = %(lease)s AND l.operator_id = %(operator)s
+    FOR UPDATE
+"""  # noqa: S608 (column names from the model)
+
+
 def _lease_lock(*, lease_id, operator: User) -> Lease:
     """This operator's lease, row-locked; another operator's lease is 'not found' (SPEC 11)."""
-    lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
+    if connection.vendor == "postgresql":  # on every outcome: prepared
+        try:
+            lease_uuid = lease_id if isinstance(lease_id, UUID) else UUID(str(lease_id))
+        except ValueError:
+            raise Http404(f"lease {lease_id} not found") from None
+        params = {"lease": lease_uuid, "operator": operator.pk}
+        found = prepared_instances(Lease, LEASE_LOCK_SQL, params)
+        lease = found[0] if found else None
+    else:
+        lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
     if lease is None:
         raise Http404(f"lease {lease_id} not found")
     return lease

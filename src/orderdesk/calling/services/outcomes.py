@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,13 @@ from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.delivery.selectors import order_delivery_date_errors
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus, QueueState
-from orderdesk.orders.services import order_status_change, orders_queue_move
+from orderdesk.orders.services import (
+    actor_label_of,
+    order_status_change,
+    orders_queue_conflict_error,
+    orders_queue_move,
+    queue_move_event_data,
+)
 
 from ..models import (
     OUTCOME_RESULTS,
@@ -38,6 +44,7 @@ from ..rules import local_day_start, pending_check_due, retry_next_at, window_ne
 from ..selectors import calling_policy_get, holidays_for
 from .leases import _lease_lock, attempt_orders_link, lease_abandon, lease_not_held_error
 from .operators import operator_state_set
+from .statements import OrderMove, held_orders_lock, outcome_write
 
 OUTCOME_RESULT_INVALID = "outcome_result_invalid"
 CALLBACK_AT_MISSING = "callback_at_missing"
@@ -160,12 +167,8 @@ def _outcome_apply(
     at: datetime,
 ) -> OutcomeResult:
     policy = calling_policy_get(store=lease.store_id)
-    held = Order.objects.select_for_update(of=("self",)).filter(
-        lease_id=lease.pk, queue_state=QueueState.IN_CALL
-    )
-    if result in DECIDING_RESULTS:  # the checks and the store's events need the whole order
-        held = held.select_related("store", "customer", "locality", "carrier")
-    orders = list(held.order_by("created_at", "id"))
+    deciding = result in DECIDING_RESULTS
+    orders, failed = _held_lock(lease=lease, at=at, whole=deciding)
     if callback_at is not None and timezone.is_naive(callback_at) and orders:
         # A time without an offset is the customer's wall-clock time, as they said it.
         callback_at = callback_at.replace(tzinfo=ZoneInfo(orders[0].timezone))
@@ -180,8 +183,76 @@ def _outcome_apply(
     )
     if errors:
         raise ValidationFailed(errors)
-    # Read before this call's attempt is recorded: the retry rule adds this one itself.
-    failed = _failed_attempts(orders=orders, at=at) if result in RETRY_RESULTS else {}
+    notes = notes.strip()
+    if deciding:
+        attempt = _orders_decide(
+            orders=orders,
+            lease=lease,
+            operator=operator,
+            result=result,
+            notes=notes,
+            reason=reason,
+            decisions=decisions,
+            at=at,
+        )
+        return OutcomeResult(attempt=attempt, lease=lease)
+    moves = [
+        _order_move(
+            order=order,
+            failed=failed.get(order.pk, (0, 0)),
+            policy=policy,
+            operator=operator,
+            result=result,
+            callback_at=callback_at,
+            personal=personal,
+            at=at,
+        )
+        for order in orders
+    ]
+    callback_at = callback_at if result == CallResult.CALLBACK else None
+    write = _moves_write_pg if connection.vendor == "postgresql" else _moves_write_orm
+    attempt = write(
+        lease=lease,
+        operator=operator,
+        result=result,
+        notes=notes,
+        callback_at=callback_at,
+        moves=moves,
+        at=at,
+    )
+    return OutcomeResult(attempt=attempt, lease=lease)
+
+
+def _held_lock(*, lease: Lease, at: datetime, whole: bool) -> tuple[list[Order], dict]:
+    """The orders the lease still holds, locked, oldest first, and per order its unsuccessful
+    attempts so far (today in the customer's zone, in all), read before this call's attempt is
+    recorded: the retry rule adds this one itself. `whole`: every field and relation (a
+    confirmation's checks and the store's events need them)."""
+    if connection.vendor == "postgresql" and not whole:
+        locked = held_orders_lock(lease_id=lease.pk)
+        orders = [order for order, _starts in locked]
+        starts = {order.pk: started for order, started in locked}
+        return orders, _failed_counts(orders=orders, starts=starts, at=at)
+    held = Order.objects.select_for_update(of=("self",)).filter(
+        lease_id=lease.pk, queue_state=QueueState.IN_CALL
+    )
+    if whole:
+        held = held.select_related("store", "customer", "locality", "carrier")
+        return list(held.order_by("created_at", "id")), {}
+    orders = list(held.order_by("created_at", "id"))
+    return orders, _failed_attempts(orders=orders, at=at)
+
+
+def _attempt_record(
+    *,
+    lease: Lease,
+    operator: User,
+    result: str,
+    notes: str,
+    at: datetime,
+    callback_at: datetime | None = None,
+    reason: str = "",
+) -> CallAttempt:
     attempt = CallAttempt.objects.create(
         lease=lease,
         operator=operator,
@@ -190,39 +261,32 @@ def _outcome_apply(
         started_at=lease.claimed_at,
         ended_at=at,
         result=result,
-        notes=notes.strip(),
-        callback_at=callback_at if result == CallResult.CALLBACK else None,
-        reason=reason if result == CallResult.CANCELLED else "",
+        notes=notes,
+        callback_at=callback_at,
+        reason=reason,
     )
     attempt_orders_link(attempt=attempt, order_ids=lease.order_ids)
-    _orders_move(
-        orders=orders,
-        failed=failed,
-        policy=policy,
-        operator=operator,
-        result=result,
-        lease=lease,
-        callback_at=callback_at,
-        personal=personal,
-        reason=reason,
-        decisions=decisions,
-        at=at,
-    )
+    return attempt
+
+
+def _call_end_record(
+    *, attempt: CallAttempt, orders: list[Order], lease: Lease, operator: User, at: datetime
+) -> None:
+    """The attempt on each order's timeline, the lease ended, the operator ready."""
     OrderEvent.objects.bulk_create(
         OrderEvent(
             order=order,
             type=OrderEventType.CALL_ATTEMPT,
             actor=operator,
-            actor_label=operator.username,
+            actor_label=actor_label_of(operator),
             created_at=at,
-            data={"attempt": attempt.pk, "result": result, "notes": attempt.notes},
+            data={"attempt": attempt.pk, "result": attempt.result, "notes": attempt.notes},
         )
         for order in orders
     )
     lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
     lease.save(update_fields=["ended_at", "end_reason"])
     operator_state_set(operator=operator, state=OperatorState.READY, at=at)
-    return OutcomeResult(attempt=attempt, lease=lease)
 
 
 # Checks ----------------------------------------------------------------------------------------
@@ -362,57 +426,150 @@ def _address_check_asked(order: Order) -> bool:
 # Moves -----------------------------------------------------------------------------------------
 
 
-def _orders_move(
+def _orders_decide(
     *,
     orders: list[Order],
-    failed: dict[Any, tuple[int, int]],
-    policy: CallingPolicy,
+    lease: Lease,
     operator: User,
     result: str,
-    lease: Lease,
-    callback_at: datetime | None,
-    personal: bool,
+    notes: str,
     reason: str,
     decisions: Sequence[OrderDecision],
     at: datetime,
-) -> None:
+) -> CallAttempt:
+    """A call that decided its orders: each confirmed or cancelled (status changes, with the
+    store's events), the attempt recorded."""
+    attempt = _attempt_record(
+        lease=lease,
+        operator=operator,
+        result=result,
+        notes=notes,
+        at=at,
+        reason=reason if result == CallResult.CANCELLED else "",
+    )
     if result == CallResult.CONFIRMED:
         by_id = {str(d.order_id): d for d in decisions}
-        for order in orders:
-            decision = by_id[str(order.pk)]
-            _order_decide(order=order, decision=decision, operator=operator, lease=lease)
-        return
-    if result == CallResult.CANCELLED:
-        for order in orders:
-            decision = OrderDecision(str(order.pk), Decision.CANCEL, reason=reason)
-            _order_decide(order=order, decision=decision, operator=operator, lease=lease)
-        return
-    common = {"lease_id": None, "lease_user": None, "lease_expires_at": None}
-    for order in orders:
-        fields = {
-            **common,
-            "attempts_count": order.attempts_count + 1,
-            "first_call_at": order.first_call_at or lease.claimed_at,
-        }
-        state, fields["next_call_at"], fields["callback_user"] = _next_place(
-            order=order,
-            failed=failed.get(order.pk, (0, 0)),
-            policy=policy,
-            operator=operator,
-            result=result,
-            callback_at=callback_at,
-            personal=personal,
-            at=at,
-        )
+        chosen = [by_id[str(order.pk)] for order in orders]
+    else:
+        chosen = [OrderDecision(str(order.pk), Decision.CANCEL, reason=reason) for order in orders]
+    for order, decision in zip(orders, chosen, strict=True):
+        _order_decide(order=order, decision=decision, operator=operator, lease=lease)
+    _call_end_record(attempt=attempt, orders=orders, lease=lease, operator=operator, at=at)
+    return attempt
+
+
+def _order_move(
+    *,
+    order: Order,
+    failed: tuple[int, int],
+    policy: CallingPolicy,
+    operator: User,
+    result: str,
+    callback_at: datetime | None,
+    personal: bool,
+    at: datetime,
+) -> OrderMove:
+    state, next_call_at, callback_user = _next_place(
+        order=order,
+        failed=failed,
+        policy=policy,
+        operator=operator,
+        result=result,
+        callback_at=callback_at,
+        personal=personal,
+        at=at,
+    )
+    return OrderMove(
+        order=order,
+        queue_state=state,
+        next_call_at=next_call_at,
+        callback_user_id=callback_user.pk if callback_user else None,
+        event=queue_move_event_data(
+            order=order, queue_state=state, next_call_at=next_call_at, data={"result": result}
+        ),
+    )
+
+
+def _moves_write_orm(
+    *,
+    lease: Lease,
+    operator: User,
+    result: str,
+    notes: str,
+    callback_at: datetime | None,
+    moves: list[OrderMove],
+    at: datetime,
+) -> CallAttempt:
+    attempt = _attempt_record(
+        lease=lease, operator=operator, result=result, notes=notes, at=at, callback_at=callback_at
+    )
+    for move in moves:
         orders_queue_move(
-            orders=[order],
-            queue_state=state,
-            fields=fields,
+            orders=[move.order],
+            queue_state=move.queue_state,
+            fields={
+                "lease_id": None,
+                "lease_user": None,
+                "lease_expires_at": None,
+                "attempts_count": move.order.attempts_count + 1,
+                "first_call_at": move.order.first_call_at or lease.claimed_at,
+                "next_call_at": move.next_call_at,
+                "callback_user": move.callback_user_id,
+            },
             only_if=Q(lease_id=lease.pk, queue_state=QueueState.IN_CALL),
             actor=operator,
             data={"result": result},
             at=at,
         )
+    orders = [move.order for move in moves]
+    _call_end_record(attempt=attempt, orders=orders, lease=lease, operator=operator, at=at)
+    return attempt
+
+
+def _moves_write_pg(
+    *,
+    lease: Lease,
+    operator: User,
+    result: str,
+    notes: str,
+    callback_at: datetime | None,
+    moves: list[OrderMove],
+    at: datetime,
+) -> CallAttempt:
+    """The same rows as `_moves_write_orm`, in one statement (statements.py)."""
+    attempt_id, moved = outcome_write(
+        lease_id=lease.pk,
+        operator_id=operator.pk,
+        operator_label=actor_label_of(operator),
+        store_id=lease.store_id,
+        customer_id=lease.customer_id,
+        held_ids=lease.order_ids,
+        started_at=lease.claimed_at,
+        at=at,
+        result=result,
+        notes=notes,
+        callback_at=callback_at,
+        moves=moves,
+        state=OperatorState.READY,
+    )
+    if moved != len(moves):
+        raise orders_queue_conflict_error()
+    lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
+    attempt = CallAttempt(
+        id=attempt_id,
+        lease=lease,
+        operator=operator,
+        store_id=lease.store_id,
+        customer_id=lease.customer_id,
+        started_at=lease.claimed_at,
+        ended_at=at,
+        result=result,
+        notes=notes,
+        callback_at=callback_at,
+    )
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    return attempt
 
 
 def _next_place(
@@ -461,14 +618,24 @@ def _next_place(
 def _failed_attempts(*, orders: list[Order], at: datetime) -> dict[Any, tuple[int, int]]:
     """Per order, the unsuccessful attempts recorded so far: on the customer's local day, and in
     all (one read for every order of the call; an order has at most a few dozen attempts)."""
-    day_starts = {order.pk: local_day_start(at=at, zone=order.timezone) for order in orders}
-    counts: dict[Any, tuple[int, int]] = dict.fromkeys(day_starts, (0, 0))
+    starts: dict[Any, list[datetime]] = {order.pk: [] for order in orders}
     started = CallAttempt.orders.through.objects.filter(
-        order_id__in=list(day_starts), callattempt__result__in=list(RETRY_RESULTS)
+        order_id__in=list(starts), callattempt__result__in=list(RETRY_RESULTS)
     ).values_list("order_id", "callattempt__started_at")
     for order_id, started_at in started:
-        today, total = counts[order_id]
-        counts[order_id] = (today + (started_at >= day_starts[order_id]), total + 1)
+        starts[order_id].append(started_at)
+    return _failed_counts(orders=orders, starts=starts, at=at)
+
+
+def _failed_counts(
+    *, orders: list[Order], starts: dict[Any, list[datetime]], at: datetime
+) -> dict[Any, tuple[int, int]]:
+    """(today in the customer's zone, in all) from the attempts' start times."""
+    counts = {}
+    for order in orders:
+        day_start = local_day_start(at=at, zone=order.timezone)
+        started = starts.get(order.pk, [])
+        counts[order.pk] = (sum(1 for moment in started if moment >= day_start), len(started))
     return counts
 
 

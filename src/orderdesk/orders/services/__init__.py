@@ -20,12 +20,15 @@ from .lifecycle import (
     ORDER_QUEUE_CONFLICT,
     ORDER_TRANSITION_NOT_ALLOWED,
     STATUS_EVENTS,
+    actor_label_of,
     order_event_record,
     order_lock,
     order_queue_state_set,
     order_status_change,
     order_update,
+    orders_queue_conflict_error,
     orders_queue_move,
+    queue_move_event_data,
     store_event_publish,
 )
 
@@ -42,6 +45,7 @@ __all__ = [
     "PRODUCT_NOT_AVAILABLE",
     "STATUS_EVENTS",
     "IntakeResult",
+    "actor_label_of",
     "customer_phone_add",
     "order_event_record",
     "order_item_add",
@@ -53,7 +57,9 @@ __all__ = [
     "order_update",
     "order_view_record",
     "orders_intake",
+    "orders_queue_conflict_error",
     "orders_queue_move",
     "orders_view_record",
+    "queue_move_event_data",
     "store_event_publish",
 ]

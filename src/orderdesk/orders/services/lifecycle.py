@@ -199,6 +199,14 @@ QUEUE_MOVE_FIELDS = frozenset(
 
 
 @transaction.atomic(savepoint=False)
+def orders_queue_conflict_error() -> ApplicationError:
+    return ApplicationError(
+        ORDER_QUEUE_CONFLICT,
+        "queue_state: the order was changed by someone else meanwhile",
+        status_code=409,
+    )
+
+
 def orders_queue_move(
     *,
     orders: Sequence[Order],
@@ -228,13 +236,8 @@ def orders_queue_move(
         rows = rows.filter(only_if)
     moved = rows.update(queue_state=queue_state, updated_at=at, **fields)
     if moved != len(ids):
-        raise ApplicationError(
-            ORDER_QUEUE_CONFLICT,
-            "queue_state: the order was changed by someone else meanwhile",
-            status_code=409,
-        )
+        raise orders_queue_conflict_error()
     label = actor_label_of(actor, actor_label)
-    next_call_at = fields.get("next_call_at")
     OrderEvent.objects.bulk_create(
         OrderEvent(
             order=order,
@@ -242,20 +245,31 @@ def orders_queue_move(
             actor=actor,
             actor_label=label,
             created_at=at,
-            data={
-                "from": order.queue_state,
-                "to": queue_state,
-                **(
-                    {"next_call_at": next_call_at.isoformat()}
-                    if isinstance(next_call_at, datetime)
-                    else {}
-                ),
-                **(data or {}),
-            },
+            data=queue_move_event_data(
+                order=order,
+                queue_state=queue_state,
+                next_call_at=fields.get("next_call_at"),
+                data=data,
+            ),
         )
         for order in orders
     )
     return moved
+
+
+def queue_move_event_data(
+    *, order: Order, queue_state: str, next_call_at: Any = None, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the timeline keeps of a queue move (the calling app's set-based writers on
+    PostgreSQL record the same)."""
+    return {
+        "from": order.queue_state,
+        "to": queue_state,
+        **(
+            {"next_call_at": next_call_at.isoformat()} if isinstance(next_call_at, datetime) else {}
+        ),
+        **(data or {}),
+    }
 
 
 ORDER_EDITABLE_FIELDS = frozenset(
