@@ -208,31 +208,31 @@ def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[Quer
 
 # PostgreSQL: the queue head, locked with SKIP LOCKED, in one statement per step. Candidates
 # come in claim order (rank): due callbacks (0 this operator's, 1 anyone's) and new orders (2)
-# in the first step, retries (3) in the second, read only when the first finds nothing. New
-# orders and retries are read per (store, zone) pair inside its window, each pair an index
-# probe into orders_queue_{new,retry}_zone_idx, so orders of zones outside their window,
-# however many, are never read; each tier gives its `depth` oldest. The candidates are taken
+# in the first step, retries (3) in the second, read only when the first finds nothing.
+# Callbacks for anyone, new orders and retries are read per (store, zone) pair inside its
+# window, each pair an index probe into orders_queue_{callback,new,retry}_zone_idx, so orders
+# of zones outside their window, however many, are never read; each tier gives its `depth`
+# oldest (this operator's own callbacks are few). The candidates are taken
 # in order until one no other claimer holds is locked; the outer conditions are checked again
 # on the locked row's newest version.
-_CALLBACK_CANDIDATES = """
-    SELECT q.id, CASE WHEN q.callback_user_id IS NULL THEN 1 ELSE 0 END AS rank, q.next_call_at
+_PERSONAL_CALLBACK_CANDIDATES = """
+    SELECT q.id, 0 AS rank, q.next_call_at
     FROM orders_order q
     JOIN unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
       ON q.store_id = z.store_id AND q.timezone = z.tz
-    WHERE q.queue_state = 'callback' AND q.next_call_at <= %(at)s
-      AND (q.callback_user_id = %(operator)s OR q.callback_user_id IS NULL)
+    WHERE q.queue_state = 'callback' AND q.callback_user_id = %(operator)s
+      AND q.next_call_at <= %(at)s
       AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
       AND q.customer_id <> ALL(%(skipped)s::bigint[])
-    ORDER BY 2, q.next_call_at, q.id
+    ORDER BY q.next_call_at, q.id
     LIMIT %(depth)s
 """
-_DIALABLE_CANDIDATES = """
+_ZONE_CANDIDATES = """
     SELECT c.id, {rank} AS rank, c.next_call_at
     FROM unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
     CROSS JOIN LATERAL (
         SELECT q.id, q.next_call_at FROM orders_order q
-        WHERE q.store_id = z.store_id AND q.timezone = z.tz
-          AND q.queue_state = 'queued' AND {attempts}
+        WHERE q.store_id = z.store_id AND q.timezone = z.tz AND {tier}
           AND q.next_call_at <= %(at)s
           AND (cardinality(%(languages)s::text[]) = 0 OR q.language = ANY(%(languages)s))
           AND q.customer_id <> ALL(%(skipped)s::bigint[])
@@ -242,6 +242,9 @@ _DIALABLE_CANDIDATES = """
     ORDER BY c.next_call_at, c.id
     LIMIT %(depth)s
 """
+_ANYONE_CALLBACKS = "q.queue_state = 'callback' AND q.callback_user_id IS NULL"
+_NEW_ORDERS = "q.queue_state = 'queued' AND q.attempts_count = 0"
+_RETRIES = "q.queue_state = 'queued' AND q.attempts_count > 0"
 _QUEUE_HEAD = """
     SELECT o.id, o.store_id, o.customer_id
     FROM ({candidates}) AS candidate
@@ -255,13 +258,11 @@ _QUEUE_HEAD = """
 """
 QUEUE_HEAD_SQL = (
     _QUEUE_HEAD.format(
-        candidates=f"({_CALLBACK_CANDIDATES}) UNION ALL ("
-        + _DIALABLE_CANDIDATES.format(rank=2, attempts="q.attempts_count = 0")
-        + ")"
+        candidates=f"({_PERSONAL_CALLBACK_CANDIDATES})"
+        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=1, tier=_ANYONE_CALLBACKS)})"
+        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=2, tier=_NEW_ORDERS)})"
     ),
-    _QUEUE_HEAD.format(
-        candidates=_DIALABLE_CANDIDATES.format(rank=3, attempts="q.attempts_count > 0")
-    ),
+    _QUEUE_HEAD.format(candidates=_ZONE_CANDIDATES.format(rank=3, tier=_RETRIES)),
 )
 # Candidates per tier: the first depth serves the usual case; the next ones when every
 # candidate of the one before was held by other claimers at that instant.
@@ -304,24 +305,30 @@ def customer_dialable_orders(*, store_id: int, customer_id: int) -> QuerySet[Ord
 
 
 LEASES_FOR_CLAIM_SQL = f"""
-    SELECT {model_columns(Lease, "l")} FROM calling_lease l
-    WHERE l.ended_at IS NULL AND (l.operator_id = %(operator)s OR l.expires_at <= %(at)s)
-    ORDER BY l.expires_at
-    LIMIT %(limit)s
+    (SELECT {model_columns(Lease, "l")} FROM calling_lease l
+      WHERE l.operator_id = %(operator)s AND l.ended_at IS NULL)
+    UNION ALL
+    (SELECT {model_columns(Lease, "l")} FROM calling_lease l
+      WHERE %(expired)s::boolean AND l.ended_at IS NULL AND l.expires_at <= %(at)s
+        AND l.operator_id <> %(operator)s
+      ORDER BY l.expires_at
+      LIMIT %(limit)s)
 """  # noqa: S608 (column names from the model)
 
 
-def leases_for_claim(*, operator: User, at: datetime, limit: int) -> list[Lease]:
-    """Live leases a claim must see first: the operator's own, and up to `limit` past their
-    expiry (read on every claim: prepared on PostgreSQL)."""
+def leases_for_claim(*, operator: User, at: datetime, limit: int, expired: bool) -> list[Lease]:
+    """The operator's live lease, if any, and, when `expired`, up to `limit` other leases past
+    their expiry, oldest first (read on every claim: prepared on PostgreSQL, each part an
+    index scan)."""
     if connection.vendor == "postgresql":
-        params = {"operator": operator.pk, "at": at, "limit": limit}
+        params = {"operator": operator.pk, "at": at, "limit": limit, "expired": expired}
         return prepared_instances(Lease, LEASES_FOR_CLAIM_SQL, params)
-    return list(
-        Lease.objects.filter(ended_at__isnull=True)
-        .filter(Q(operator=operator) | Q(expires_at__lte=at))
-        .order_by("expires_at")[:limit]
-    )
+    live = Lease.objects.filter(ended_at__isnull=True)
+    own = list(live.filter(operator=operator))
+    if not expired:
+        return own
+    others = live.filter(expires_at__lte=at).exclude(operator=operator).order_by("expires_at")
+    return own + list(others[:limit])
 
 
 def lease_live_of(*, operator: User) -> Lease | None:

@@ -202,14 +202,19 @@ class Order(BaseModel):
             models.Index(fields=["store", "-updated_at"], name="orders_store_updated_idx"),
             # the customer's other open orders
             models.Index(fields=["customer", "status"], name="orders_customer_status_idx"),
-            # The call queue (calling.selectors): one small partial index per claim tier. New
-            # orders and retries are read per (store, zone) in next_call_at order, so orders of
-            # zones outside their window never stand in front of the ones that may be called;
-            # plus the distinct zones of the dialable rows.
+            # The call queue (calling.selectors): one small partial index per claim tier.
+            # Callbacks for anyone, new orders and retries are read per (store, zone) in
+            # next_call_at order, so orders of zones outside their window never stand in front
+            # of the ones that may be called; plus the distinct zones of the dialable rows.
             models.Index(
                 fields=["callback_user", "next_call_at"],
                 condition=models.Q(queue_state="callback"),
                 name="orders_queue_callback_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "next_call_at", "id"],
+                condition=models.Q(queue_state="callback", callback_user__isnull=True),
+                name="orders_queue_callback_zone_idx",
             ),
             models.Index(
                 fields=["store", "timezone", "next_call_at", "id"],

@@ -9,7 +9,7 @@ never waits on a row another claimer holds, so claims cannot deadlock."""
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from uuid import UUID
 
@@ -98,17 +98,38 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     a time, so the queue does not depend on the periodic job having run. A paused operator is
     put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
     at = at or timezone.now()
-    # One read finds this operator's live lease and any lease past its expiry.
-    leases = leases_for_claim(operator=operator, at=at, limit=EXPIRE_ON_CLAIM + 1)
+    # One read finds this operator's live lease and (now and then) leases past their expiry.
+    leases = leases_for_claim(
+        operator=operator, at=at, limit=EXPIRE_ON_CLAIM, expired=_expired_check_due(at)
+    )
     own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
     if own is not None and own.expires_at > at:
         return Claim(lease=own, resumed=True)
-    if own is not None or len(leases) > 0:
+    if own is not None:  # past its expiry: closed as abandoned before anything else
+        _lease_expired_close(lease_id=own.pk, at=at)
+    if any(lease is not own for lease in leases):
         leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
     claim = _claim_due(operator=operator, at=at)
     if claim is None:
         _pause_end(operator=operator, at=at)
     return claim
+
+
+# Claims look for other operators' expired leases at most this often per process (each look
+# walks the expiry index); the periodic job frees them every 10 seconds anyway.
+EXPIRED_CHECK_EVERY = timedelta(seconds=5)
+_expired_checked_at: list[datetime] = []
+
+
+def _expired_check_due(at: datetime) -> bool:
+    """True when this claim should look for expired leases: the first time in this process,
+    EXPIRED_CHECK_EVERY after the last look, or whenever the clock reads no later than the last
+    look (a clock set back, as in tests)."""
+    last = _expired_checked_at[-1] if _expired_checked_at else None
+    if last is not None and last < at < last + EXPIRED_CHECK_EVERY:
+        return False
+    _expired_checked_at[:] = [at]
+    return True
 
 
 def _claim_due(*, operator: User, at: datetime) -> Claim | None:
@@ -422,6 +443,13 @@ def lease_abandon(*, lease: Lease, at: datetime, end_reason: str = LeaseEnd.EXPI
         operator_state_set(operator=lease.operator, state=OperatorState.OFFLINE, at=at)
     logger.info("lease %s of operator %s %s", lease.pk, lease.operator_id, end_reason)
     return attempt
+
+
+def _lease_expired_close(*, lease_id, at: datetime) -> None:
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().filter(pk=lease_id, ended_at__isnull=True).first()
+        if lease is not None and lease.expires_at <= at:
+            lease_abandon(lease=lease, at=at)
 
 
 def leases_expire(*, at: datetime | None = None, limit: int = 200, checked: bool = False) -> int:

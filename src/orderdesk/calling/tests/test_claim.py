@@ -228,6 +228,25 @@ def test_own_expired_lease_is_abandoned_before_claiming_again(clock, make_order,
     assert new.lease.order_ids == [str(first.pk)]
 
 
+def test_own_expired_lease_is_abandoned_even_behind_many_expired_leases(
+    clock, make_order, operator, operator2, monkeypatch
+):
+    """The claim frees others' expired leases a few at a time; the operator's own comes first."""
+    from orderdesk.calling.services import leases
+
+    monkeypatch.setattr(leases, "EXPIRE_ON_CLAIM", 0)
+    first = make_order()
+    other = call_next_claim(operator=operator2)
+    make_order(phone="+77015550101")
+    old = call_next_claim(operator=operator)
+    clock.move_to(NOW + timedelta(minutes=16))
+    new = call_next_claim(operator=operator)
+    assert new.resumed is False
+    assert Lease.objects.get(pk=old.lease.pk).end_reason == LeaseEnd.EXPIRED
+    assert Lease.objects.get(pk=other.lease.pk).ended_at is None  # the job's, or a later claim's
+    assert str(first.pk) not in new.lease.order_ids
+
+
 def test_personal_callback_goes_to_anyone_after_grace_when_operator_absent(
     clock, make_order, operator, operator2
 ):
