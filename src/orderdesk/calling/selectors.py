@@ -212,8 +212,12 @@ def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[Quer
 # Callbacks for anyone, new orders and retries are read per (store, zone) pair inside its
 # window, each pair an index probe into orders_queue_{callback,new,retry}_zone_idx, so orders
 # of zones outside their window, however many, are never read; each tier gives its `depth`
-# oldest (this operator's own callbacks are few). The candidates are read without locks, then
-# the first one no other claimer holds is locked (QUEUE_HEAD_LOCK_SQL).
+# oldest (this operator's own callbacks are few). The candidates are taken in order until one
+# no other claimer holds is locked; the outer conditions are checked again on the locked row's
+# newest version. (A candidate another claimer leased after this statement began fails that
+# check but stays locked until this claim commits, a few milliseconds: that call's heartbeat
+# or outcome in that instant waits for it. Reading candidates and locking in two statements
+# avoids it at a cost of a round trip on every claim; measured, it did not pay.)
 _PERSONAL_CALLBACK_CANDIDATES = """
     SELECT q.id, 0 AS rank, q.next_call_at
     FROM orders_order q
@@ -244,33 +248,25 @@ _ZONE_CANDIDATES = """
 _ANYONE_CALLBACKS = "q.queue_state = 'callback' AND q.callback_user_id IS NULL"
 _NEW_ORDERS = "q.queue_state = 'queued' AND q.attempts_count = 0"
 _RETRIES = "q.queue_state = 'queued' AND q.attempts_count > 0"
-_QUEUE_CANDIDATES = """
-    SELECT candidate.id FROM ({candidates}) AS candidate
-    ORDER BY candidate.rank, candidate.next_call_at, candidate.id
-"""
-QUEUE_CANDIDATES_SQL = (
-    _QUEUE_CANDIDATES.format(
-        candidates=f"({_PERSONAL_CALLBACK_CANDIDATES})"
-        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=1, tier=_ANYONE_CALLBACKS)})"
-        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=2, tier=_NEW_ORDERS)})"
-    ),
-    _QUEUE_CANDIDATES.format(candidates=_ZONE_CANDIDATES.format(rank=3, tier=_RETRIES)),
-)
-# The first candidate nobody holds, locked. A separate statement from the candidates' read,
-# with a snapshot of its own: an order another claimer leased since the read is no longer
-# `queued` here and is passed over without being locked (a lock taken on a row that then fails
-# the recheck would be held to the end of the claim, and hold up that call's outcome).
-QUEUE_HEAD_LOCK_SQL = """
+_QUEUE_HEAD = """
     SELECT o.id, o.store_id, o.customer_id
-    FROM unnest(%(candidates)s::uuid[]) WITH ORDINALITY AS candidate(id, n)
+    FROM ({candidates}) AS candidate
     JOIN orders_order o ON o.id = candidate.id
     WHERE o.next_call_at <= %(at)s
       AND (o.queue_state = 'queued' OR (o.queue_state = 'callback'
            AND (o.callback_user_id = %(operator)s OR o.callback_user_id IS NULL)))
-    ORDER BY candidate.n
+    ORDER BY candidate.rank, candidate.next_call_at, candidate.id
     LIMIT 1
     FOR UPDATE OF o SKIP LOCKED
 """
+QUEUE_HEAD_SQL = (
+    _QUEUE_HEAD.format(
+        candidates=f"({_PERSONAL_CALLBACK_CANDIDATES})"
+        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=1, tier=_ANYONE_CALLBACKS)})"
+        f" UNION ALL ({_ZONE_CANDIDATES.format(rank=2, tier=_NEW_ORDERS)})"
+    ),
+    _QUEUE_HEAD.format(candidates=_ZONE_CANDIDATES.format(rank=3, tier=_RETRIES)),
+)
 # Candidates per tier: the first depth serves the usual case; the next ones when every
 # candidate of the one before was held by other claimers at that instant.
 QUEUE_HEAD_DEPTHS = (8, 64, 1024)
@@ -291,16 +287,11 @@ def queue_head_lock(
         "languages": list(scope.languages),
         "skipped": list(skipped),
     }
-    for sql in QUEUE_CANDIDATES_SQL:
+    for sql in QUEUE_HEAD_SQL:
         for depth in QUEUE_HEAD_DEPTHS:
-            candidates = [row[0] for row in prepared_fetch(sql, {**params, "depth": depth})]
-            if candidates:
-                lock = {"candidates": candidates, "at": at, "operator": operator.pk}
-                rows = prepared_fetch(QUEUE_HEAD_LOCK_SQL, lock)
-                if rows:
-                    return QueueHead(*rows[0])
-            if len(candidates) < depth:  # no tier of this step has more due
-                break
+            rows = prepared_fetch(sql, {**params, "depth": depth})
+            if rows:
+                return QueueHead(*rows[0])
     return None
 
 
