@@ -153,6 +153,9 @@ def test_operator_confirms_a_call_end_to_end(live_server, page):
 
         page.keyboard.press("9")
         page.wait_for_selector("#take-next")
+        # The desk is a new page: its shortcuts listen once its script has run, not as soon as
+        # the button is parsed.
+        page.wait_for_load_state("load")
         confirmed = Order.objects.get(pk=first.pk)
         assert confirmed.status == OrderStatus.CONFIRMED
         assert confirmed.delivery_on.isoformat() == picked
