@@ -201,7 +201,6 @@ def _claim_once(
     """One try in one transaction: a Claim; None when nothing is due for this operator; _SKIP
     when the head's customer cannot be called this instant (added to `skipped`)."""
     with transaction.atomic():
-        _claim_commit_unsynced()
         head = _queue_head(scope=scope, operator=operator, at=at, skipped=skipped)
         if head is None:
             return None
@@ -216,17 +215,6 @@ def _claim_once(
             skipped.add(head.customer_id)
             return _SKIP
         return _lease_open(operator=operator, policy=policy, head=head, group=locked.orders, at=at)
-
-
-def _claim_commit_unsynced() -> None:
-    """PostgreSQL: this claim's commit does not wait for the disk. A lease is short-lived state:
-    if the server crashed in the fraction of a second before the claim reached the disk, the
-    claim is lost whole (its orders are still queued, as before it) and the operator asks
-    again; nothing anyone entered goes with it. Outcomes, which carry what the operator
-    recorded, commit synchronously."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _customer_orders_lock(*, head: QueueHead, policy: CallingPolicy) -> CustomerOrders | None:
