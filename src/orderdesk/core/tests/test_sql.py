@@ -1,0 +1,66 @@
+"""Prepared statements on PostgreSQL: rows load as the ORM loads them, errors are Django's."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from orderdesk.accounts.services import user_create
+from orderdesk.calling.models import Lease
+from orderdesk.core.sql import model_columns, prepared_fetch, prepared_instances
+from orderdesk.orders.models import Customer
+from orderdesk.stores.services import store_create
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+LEASE_SQL = f"SELECT {model_columns(Lease, 'l')} FROM calling_lease l WHERE l.id = %(id)s"
+
+
+def _lease() -> Lease:
+    store, _ = store_create(name="Склад", slug="sql")
+    operator = user_create(username="sql-op", role="operator", store_slugs=["sql"])[0]
+    customer = Customer.objects.create(store=store, phone="+77010000001", name="Тест")
+    now = timezone.now()
+    return Lease.objects.create(
+        operator=operator,
+        store=store,
+        customer=customer,
+        held=[{"id": "a", "queue_state": "queued", "next_call_at": None, "callback_user_id": None}],
+        claimed_at=now,
+        expires_at=now + timedelta(minutes=5),
+    )
+
+
+def test_a_row_loads_as_the_orm_loads_it():
+    lease = _lease()
+    [loaded] = prepared_instances(Lease, LEASE_SQL, {"id": lease.pk})
+    orm = Lease.objects.get(pk=lease.pk)
+    for field in Lease._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(orm, field.attname), field.name
+    assert loaded._state.adding is False and loaded.held[0]["queue_state"] == "queued"
+
+
+def test_a_second_run_of_the_same_statement_gives_the_same_rows():
+    lease = _lease()
+    first = prepared_fetch(LEASE_SQL, {"id": lease.pk})
+    again = [prepared_fetch(LEASE_SQL, {"id": lease.pk}) for _ in range(6)]  # prepared by now
+    assert all(rows == first for rows in again) and len(first) == 1
+
+
+def test_a_constraint_violation_is_djangos_integrity_error_and_rolls_back():
+    lease = _lease()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        prepared_fetch(
+            "UPDATE calling_lease SET expires_at = claimed_at - interval '1 day' "
+            "WHERE id = %(id)s RETURNING id",
+            {"id": lease.pk},
+        )
+        prepared_fetch(
+            "INSERT INTO calling_lease (id, operator_id, store_id, customer_id, held, claimed_at,"
+            " expires_at, ended_at, end_reason) SELECT gen_random_uuid(), operator_id, store_id,"
+            " customer_id, held, claimed_at, expires_at, NULL, '' FROM calling_lease"
+            " WHERE id = %(id)s",
+            {"id": lease.pk},
+        )  # a second live lease for the operator: calling_lease_one_live_per_operator
+    assert Lease.objects.get(pk=lease.pk).expires_at > lease.claimed_at  # the update rolled back
