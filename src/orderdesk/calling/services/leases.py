@@ -5,7 +5,9 @@ operator's scope is locked with SKIP LOCKED (PostgreSQL), then its customer (SKI
 two operators never split one customer's orders), then all the customer's dialable orders move to
 `in_call` in one conditional UPDATE whose row count must match what was read. On SQLite the
 IMMEDIATE transaction already serialises claimers and the row count is the arbiter. A claimer
-never waits on a row another claimer holds, so claims cannot deadlock."""
+never waits on a row another claimer holds, so claims cannot deadlock. On PostgreSQL the head,
+the customer with their orders and the lease's writes are a few prepared statements
+(`selectors.queue_head_lock`, `statements.py`); on SQLite they go through the ORM."""
 
 import logging
 from dataclasses import dataclass
