@@ -199,13 +199,17 @@ def _outcome_apply(
     moves = [
         _order_move(
             order=order,
-            failed=failed.get(order.pk, (0, 0)),
-            policy=policy,
-            operator=operator,
+            place=_next_place(
+                order=order,
+                failed=failed.get(order.pk, (0, 0)),
+                policy=policy,
+                operator=operator,
+                result=result,
+                callback_at=callback_at,
+                personal=personal,
+                at=at,
+            ),
             result=result,
-            callback_at=callback_at,
-            personal=personal,
-            at=at,
         )
         for order in orders
     ]
@@ -459,26 +463,9 @@ def _orders_decide(
 
 
 def _order_move(
-    *,
-    order: Order,
-    failed: tuple[int, int],
-    policy: CallingPolicy,
-    operator: User,
-    result: str,
-    callback_at: datetime | None,
-    personal: bool,
-    at: datetime,
+    *, order: Order, place: tuple[str, datetime | None, User | None], result: str
 ) -> OrderMove:
-    state, next_call_at, callback_user = _next_place(
-        order=order,
-        failed=failed,
-        policy=policy,
-        operator=operator,
-        result=result,
-        callback_at=callback_at,
-        personal=personal,
-        at=at,
-    )
+    state, next_call_at, callback_user = place
     return OrderMove(
         order=order,
         queue_state=state,
