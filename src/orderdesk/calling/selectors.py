@@ -178,31 +178,21 @@ class QueueHead(NamedTuple):
     customer_id: int
 
 
-def queue_callbacks_due(*, scope: QueueScope, operator: User, at: datetime) -> QuerySet[Order]:
-    """The first claim tier (SPEC 4): due callbacks, this operator's personal ones before those
-    for anyone, each by due time (due callbacks are few: sorting them is cheap)."""
-    return (
-        Order.objects.filter(scope.q(), next_call_at__lte=at, queue_state=QueueState.CALLBACK)
-        .filter(Q(callback_user=operator) | Q(callback_user__isnull=True))
-        .order_by(F("callback_user").asc(nulls_last=True), "next_call_at", "id")
-    )
-
-
-def queue_dialable_due(*, scope: QueueScope, at: datetime, retries: bool) -> QuerySet[Order]:
-    """The second and third tiers as one query each: new orders (oldest first: speed to first
-    call), then retries (longest waiting first)."""
-    attempts = Q(attempts_count__gt=0) if retries else Q(attempts_count=0)
-    return Order.objects.filter(
-        scope.q(), attempts, next_call_at__lte=at, queue_state=QueueState.QUEUED
-    ).order_by("next_call_at", "id")
-
-
 def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[QuerySet[Order]]:
-    """The claim order (SPEC 4): due callbacks, new orders, retries."""
+    """The claim order (SPEC 4) as a query per tier, for SQLite (PostgreSQL reads the head with
+    `queue_head_lock`): due callbacks (this operator's personal ones before those for anyone,
+    each by due time), new orders (oldest first: speed to first call), retries (longest waiting
+    first)."""
+    due = Order.objects.filter(scope.q(), next_call_at__lte=at)
+    order = ("next_call_at", "id")
+    callbacks = due.filter(
+        Q(callback_user=operator) | Q(callback_user__isnull=True),
+        queue_state=QueueState.CALLBACK,
+    ).order_by(F("callback_user").asc(nulls_last=True), *order)
     return [
-        queue_callbacks_due(scope=scope, operator=operator, at=at),
-        queue_dialable_due(scope=scope, at=at, retries=False),
-        queue_dialable_due(scope=scope, at=at, retries=True),
+        callbacks,
+        due.filter(queue_state=QueueState.QUEUED, attempts_count=0).order_by(*order),
+        due.filter(queue_state=QueueState.QUEUED, attempts_count__gt=0).order_by(*order),
     ]
 
 

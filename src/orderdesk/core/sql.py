@@ -51,3 +51,11 @@ def instance_from_row(model: type[M], row: Sequence[Any]) -> M:
 def prepared_instances(model: type[M], sql: str, params: Mapping[str, Any]) -> list[M]:
     """`prepared_fetch` of rows that begin with `model_columns(model, …)`, as instances."""
     return [instance_from_row(model, row) for row in prepared_fetch(sql, params)]
+
+
+def as_saved(instance: M) -> M:
+    """An instance whose row a prepared statement has just written, marked as the ORM marks a
+    saved one (so a later `save()` updates rather than inserts)."""
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
 from orderdesk.core.models import uuid7
-from orderdesk.core.sql import model_columns, prepared_instances
+from orderdesk.core.sql import as_saved, model_columns, prepared_instances
 from orderdesk.orders.models import Customer, Order, QueueState
 from orderdesk.orders.services import (
     ORDER_QUEUE_CONFLICT,
@@ -327,9 +327,7 @@ def _lease_open(
     )
     if moved != len(group):
         raise orders_queue_conflict_error()
-    lease._state.adding = False
-    lease._state.db = connection.alias
-    return Claim(lease=lease)
+    return Claim(lease=as_saved(lease))
 
 
 def _lease_open_orm(*, lease: Lease, operator: User, group: list[Order], at: datetime) -> Claim:

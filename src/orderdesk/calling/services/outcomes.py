@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.sql import as_saved
 from orderdesk.delivery.selectors import order_delivery_date_errors
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus, QueueState
 from orderdesk.orders.services import (
@@ -168,7 +169,9 @@ def _outcome_apply(
 ) -> OutcomeResult:
     policy = calling_policy_get(store=lease.store_id)
     deciding = result in DECIDING_RESULTS
-    orders, failed = _held_lock(lease=lease, at=at, whole=deciding)
+    orders, failed = _held_lock(
+        lease=lease, at=at, whole=deciding, count_failed=result in RETRY_RESULTS
+    )
     if callback_at is not None and timezone.is_naive(callback_at) and orders:
         # A time without an offset is the customer's wall-clock time, as they said it.
         callback_at = callback_at.replace(tzinfo=ZoneInfo(orders[0].timezone))
@@ -209,6 +212,7 @@ def _outcome_apply(
                 personal=personal,
                 at=at,
             ),
+            lease=lease,
             result=result,
         )
         for order in orders
@@ -227,11 +231,14 @@ def _outcome_apply(
     return OutcomeResult(attempt=attempt, lease=lease)
 
 
-def _held_lock(*, lease: Lease, at: datetime, whole: bool) -> tuple[list[Order], dict]:
-    """The orders the lease still holds, locked, oldest first, and per order its unsuccessful
-    attempts so far (today in the customer's zone, in all), read before this call's attempt is
-    recorded: the retry rule adds this one itself. `whole`: every field and relation (a
-    confirmation's checks and the store's events need them)."""
+def _held_lock(
+    *, lease: Lease, at: datetime, whole: bool, count_failed: bool
+) -> tuple[list[Order], dict]:
+    """The orders the lease still holds, locked, oldest first, and, when `count_failed`, per
+    order its unsuccessful attempts so far (today in the customer's zone, in all), read before
+    this call's attempt is recorded: the retry rule adds this one itself. `whole`: every field
+    and relation (a confirmation's checks and the store's events need them). On PostgreSQL the
+    attempts come with the lock, in the same statement."""
     if connection.vendor == "postgresql" and not whole:
         locked = held_orders_lock(lease_id=lease.pk)
         orders = [order for order, _starts in locked]
@@ -244,7 +251,7 @@ def _held_lock(*, lease: Lease, at: datetime, whole: bool) -> tuple[list[Order],
         held = held.select_related("store", "customer", "locality", "carrier")
         return list(held.order_by("created_at", "id")), {}
     orders = list(held.order_by("created_at", "id"))
-    return orders, _failed_attempts(orders=orders, at=at)
+    return orders, _failed_attempts(orders=orders, at=at) if count_failed else {}
 
 
 def _attempt_record(
@@ -463,7 +470,7 @@ def _orders_decide(
 
 
 def _order_move(
-    *, order: Order, place: tuple[str, datetime | None, User | None], result: str
+    *, order: Order, place: tuple[str, datetime | None, User | None], lease: Lease, result: str
 ) -> OrderMove:
     state, next_call_at, callback_user = place
     return OrderMove(
@@ -471,6 +478,8 @@ def _order_move(
         queue_state=state,
         next_call_at=next_call_at,
         callback_user_id=callback_user.pk if callback_user else None,
+        attempts_count=order.attempts_count + 1,
+        first_call_at=order.first_call_at or lease.claimed_at,
         event=queue_move_event_data(
             order=order, queue_state=state, next_call_at=next_call_at, data={"result": result}
         ),
@@ -498,8 +507,8 @@ def _moves_write_orm(
                 "lease_id": None,
                 "lease_user": None,
                 "lease_expires_at": None,
-                "attempts_count": move.order.attempts_count + 1,
-                "first_call_at": move.order.first_call_at or lease.claimed_at,
+                "attempts_count": move.attempts_count,
+                "first_call_at": move.first_call_at,
                 "next_call_at": move.next_call_at,
                 "callback_user": move.callback_user_id,
             },
@@ -554,9 +563,7 @@ def _moves_write_pg(
         notes=notes,
         callback_at=callback_at,
     )
-    attempt._state.adding = False
-    attempt._state.db = connection.alias
-    return attempt
+    return as_saved(attempt)
 
 
 def _next_place(

@@ -283,6 +283,8 @@ class OrderMove:
     queue_state: str
     next_call_at: datetime | None
     callback_user_id: int | None
+    attempts_count: int
+    first_call_at: datetime
     event: dict[str, Any]
 
 
@@ -323,8 +325,8 @@ def outcome_write(
             "states": [move.queue_state for move in moves],
             "next_call_at": [move.next_call_at for move in moves],
             "callback_users": [move.callback_user_id for move in moves],
-            "attempts": [move.order.attempts_count + 1 for move in moves],
-            "first_call_at": [move.order.first_call_at or started_at for move in moves],
+            "attempts": [move.attempts_count for move in moves],
+            "first_call_at": [move.first_call_at for move in moves],
             "events": [Jsonb(move.event) for move in moves],
             "end_reason": LeaseEnd.OUTCOME,
             "state": state,
