@@ -6,14 +6,21 @@ than executing. `prepared_fetch` runs such a statement through a server-binding 
 same connection, inside the caller's transaction, prepared once per connection and executed by
 name afterwards (psycopg keeps the per-connection cache). Behind a connection pooler in
 transaction mode this needs one that tracks prepared statements (PgBouncer 1.21 and newer with
-max_prepared_statements set)."""
+max_prepared_statements set).
 
-from collections.abc import Mapping, Sequence
+`rows_copy` writes many new rows with COPY … FROM STDIN, which streams them to the server while
+the next ones are being built, with no statement text to assemble or parse."""
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import psycopg
 from django.db import connection
-from django.db.models import Model
+from django.db.models import AutoField, JSONField, Model
+from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 M = TypeVar("M", bound=Model)
 
@@ -59,3 +66,66 @@ def as_saved(instance: M) -> M:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def _copy_fields(model: type[Model]) -> list:
+    """The columns COPY writes: every concrete field but a database-generated primary key."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and isinstance(field, AutoField))
+    ]
+
+
+def _json_adapter(field: JSONField):
+    if field.encoder is None:
+        return Jsonb
+    return partial(Jsonb, dumps=partial(json.dumps, cls=field.encoder))
+
+
+def rows_copy(model: type[M], instances: Iterable[M]) -> int:
+    """Insert `instances` as new rows with COPY; PostgreSQL only, inside the caller's transaction.
+
+    Values are written as the instances hold them (no `get_db_prep_save`): the caller hands in
+    instances built for insertion. Fields the ORM fills on insert (`auto_now`, `auto_now_add`)
+    are filled the same way when empty; a database-generated primary key is left to the database
+    and not read back. A unique or check violation raises Django's IntegrityError, as
+    `bulk_create` would. Returns the number of rows written."""
+    fields = _copy_fields(model)
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    json_columns = [(i, _json_adapter(f)) for i, f in enumerate(fields) if isinstance(f, JSONField)]
+    attnames = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    sql = (
+        f"COPY {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        "FROM STDIN"
+    )
+    now = timezone.now()
+    written = 0
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for instance in instances:
+                values = instance.__dict__
+                for name in stamped:
+                    if values.get(name) is None:
+                        values[name] = now
+                row = [values[name] for name in attnames]
+                for index, adapt in json_columns:
+                    row[index] = adapt(row[index])
+                copy.write_row(row)
+                as_saved(instance)
+                written += 1
+    return written
+
+
+def rows_insert(model: type[M], instances: Sequence[M]) -> None:
+    """New rows in one go: `rows_copy` on PostgreSQL, `bulk_create` elsewhere."""
+    if connection.vendor == "postgresql":
+        rows_copy(model, instances)
+    else:
+        model.objects.bulk_create(instances)

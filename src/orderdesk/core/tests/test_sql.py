@@ -1,4 +1,5 @@
-"""Prepared statements on PostgreSQL: rows load as the ORM loads them, errors are Django's."""
+"""Prepared statements and COPY on PostgreSQL: rows load and land as the ORM's would, errors
+are Django's."""
 
 from datetime import timedelta
 
@@ -8,8 +9,8 @@ from django.utils import timezone
 
 from orderdesk.accounts.services import user_create
 from orderdesk.calling.models import Lease
-from orderdesk.core.sql import model_columns, prepared_fetch, prepared_instances
-from orderdesk.orders.models import Customer
+from orderdesk.core.sql import model_columns, prepared_fetch, prepared_instances, rows_copy
+from orderdesk.orders.models import Customer, Order, StoreEvent
 from orderdesk.stores.services import store_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -64,3 +65,41 @@ def test_a_constraint_violation_is_djangos_integrity_error_and_rolls_back():
             {"id": lease.pk},
         )  # a second live lease for the operator: calling_lease_one_live_per_operator
     assert Lease.objects.get(pk=lease.pk).expires_at > lease.claimed_at  # the update rolled back
+
+
+def test_copied_rows_read_back_as_bulk_create_would_have_stored_them():
+    store, _ = store_create(name="Склад", slug="copy")
+    customers = [
+        Customer(store=store, phone="+77010000011", name="Ол'ег \\ \t «таб»", additional_phones=[]),
+        Customer(store=store, phone="+77010000012", email="a@example.kz", additional_phones=["+77010000013"]),
+    ]  # fmt: skip
+    assert rows_copy(Customer, customers) == 2
+    assert all(c._state.adding is False and c.created_at is not None for c in customers)
+    stored = {c.phone: c for c in Customer.objects.filter(store=store)}
+    assert stored["+77010000011"].name == "Ол'ег \\ \t «таб»"
+    assert stored["+77010000012"].additional_phones == ["+77010000013"]
+    assert stored["+77010000012"].language == "ru" and stored["+77010000011"].pk is not None
+
+
+def test_copy_keeps_json_as_given_and_the_instances_own_primary_key():
+    store, _ = store_create(name="Склад", slug="copy-json")
+    customer = Customer.objects.create(store=store, phone="+77010000021")
+    order = Order.objects.create(
+        store=store, customer=customer, external_id="C-1", payment_method="cash_on_delivery",
+        locality_name="Алматы", timezone="Asia/Almaty",
+    )  # fmt: skip
+    payload = {"note": '<b>"quoted"</b>\n', "nested": {"list": [1, None, "два"]}, "n": 1.5}
+    event = StoreEvent(
+        store=store, order=order, type="order.created", payload=payload, created_at=timezone.now()
+    )
+    rows_copy(StoreEvent, [event])
+    assert StoreEvent.objects.get(pk=event.pk).payload == payload
+
+
+def test_a_copy_that_breaks_a_constraint_is_djangos_integrity_error_and_rolls_back():
+    store, _ = store_create(name="Склад", slug="copy-unique")
+    Customer.objects.create(store=store, phone="+77010000031")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_copy(Customer, [Customer(store=store, phone="+77010000032"),
+                             Customer(store=store, phone="+77010000031")])  # fmt: skip
+    assert Customer.objects.filter(store=store).count() == 1

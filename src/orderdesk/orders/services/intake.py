@@ -3,7 +3,12 @@
 Idempotency rests on the database's unique constraint, not on a check-then-insert: orders get
 their ids (UUIDv7) before the insert, the insert skips conflicting rows, and a re-read tells
 which ids landed. A concurrent duplicate waits for the first insert's transaction and then
-finds that order, so ten simultaneous posts of one order create exactly one."""
+finds that order, so ten simultaneous posts of one order create exactly one.
+
+On PostgreSQL the rows are written with COPY (`core.sql.rows_copy`): the orders under a
+savepoint, and only when a concurrent request stored one of the same orders first (the unique
+constraint refuses the COPY) again with the skipping insert; customers in one statement that
+inserts the new ones and reads the known ones."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,12 +16,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from orderdesk.catalog.selectors import category_required_attributes
 from orderdesk.core.models import uuid7
 from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
+from orderdesk.core.sql import model_columns, prepared_instances, rows_copy, rows_insert
 from orderdesk.delivery.models import Carrier
 from orderdesk.delivery.selectors import (
     DeliveryZoneIndex,
@@ -95,9 +102,8 @@ def _orders_store(
     fresh = {ext: payload_by_index[i] for ext, i in first_index.items() if ext not in existing}
     now = timezone.now()
     built = _orders_build(store=store, payloads=list(fresh.values()), now=now, carriers=carriers)
-    Order.objects.bulk_create([order for order, _ in built], ignore_conflicts=True)
-    landed = _order_ids(store=store, external_ids=list(fresh)) if fresh else {}
-    created = [(order, items) for order, items in built if landed[order.external_id] == order.pk]
+    landed = _orders_insert(store=store, orders=[order for order, _ in built])
+    created = [(order, items) for order, items in built if order.pk in landed]
     _orders_after_create(created=created, now=now, actor_label=actor_label)
     created_by_ext = {order.external_id: (order, items) for order, items in created}
     for index, payload in valid:
@@ -133,16 +139,32 @@ def _orders_existing(*, store: Store, external_ids: list[str]) -> dict[str, Orde
     return {order.external_id: order for order in orders}
 
 
-def _order_ids(*, store: Store, external_ids: list[str]) -> dict[str, object]:
-    rows = Order.objects.filter(store=store, external_id__in=external_ids).values_list(
-        "external_id", "id"
-    )
-    return dict(rows)
+def _orders_insert(*, store: Store, orders: list[Order]) -> set:
+    """The ids of `orders` that landed; the others lost a race for their (store, external_id)."""
+    if not orders:
+        return set()
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                rows_copy(Order, orders)
+            return {order.pk for order in orders}
+        except IntegrityError:
+            for order in orders:
+                order._state.adding = True
+    Order.objects.bulk_create(orders, ignore_conflicts=True)
+    landed = Order.objects.filter(
+        store=store, external_id__in=[order.external_id for order in orders]
+    ).values_list("id", flat=True)
+    return set(landed)
 
 
 def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Customer]:
+    """The store's customer for each phone: the known one, else a new one from the payload."""
     by_phone = {p.customer.phone: p.customer for p in payloads}
-    known = {c.phone: c for c in Customer.objects.filter(store=store, phone__in=list(by_phone))}
+    if connection.vendor == "postgresql":
+        known = _customers_upsert_pg(store=store, by_phone=by_phone)
+    else:
+        known = {c.phone: c for c in Customer.objects.filter(store=store, phone__in=list(by_phone))}
     missing = [
         Customer(
             store=store,
@@ -162,6 +184,48 @@ def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Custom
             for c in Customer.objects.filter(store=store, phone__in=[m.phone for m in missing])
         }
     return known
+
+
+CUSTOMERS_UPSERT_SQL = f"""
+WITH given AS (
+    SELECT * FROM jsonb_to_recordset(%(customers)s::jsonb) AS g(
+        phone text, name text, email text, language text, additional_phones jsonb)
+), added AS (
+    INSERT INTO orders_customer
+        (store_id, phone, name, email, language, additional_phones, created_at, updated_at)
+    SELECT %(store)s, phone, name, email, language, additional_phones, %(now)s, %(now)s
+    FROM given
+    ON CONFLICT ON CONSTRAINT orders_customer_store_phone_unique DO NOTHING
+    RETURNING {model_columns(Customer, "orders_customer")}
+)
+SELECT * FROM added
+UNION ALL
+SELECT {model_columns(Customer, "c")}
+FROM orders_customer c JOIN given g ON g.phone = c.phone
+WHERE c.store_id = %(store)s
+"""  # noqa: S608 (column names from the model)
+
+
+def _customers_upsert_pg(*, store: Store, by_phone: dict) -> dict[str, Customer]:
+    """New customers inserted and known ones read, in one statement. A customer another request
+    commits meanwhile is in neither half (the statement's snapshot predates it): the caller's
+    skipping insert and re-read find it."""
+    given = [
+        {
+            "phone": phone,
+            "name": c.name,
+            "email": c.email or "",
+            "language": c.language,
+            "additional_phones": c.additional_phones,
+        }
+        for phone, c in by_phone.items()
+    ]
+    customers = prepared_instances(
+        Customer,
+        CUSTOMERS_UPSERT_SQL,
+        {"customers": Jsonb(given), "store": store.pk, "now": timezone.now()},
+    )
+    return {customer.phone: customer for customer in customers}
 
 
 def _orders_build(
@@ -266,7 +330,7 @@ def _orders_after_create(
 
     An accepted order is created straight into awaiting confirmation / queued (the `new` status
     is never observable), so its one `created` event records that status."""
-    OrderItem.objects.bulk_create([item for _, items in created for item in items])
+    rows_insert(OrderItem, [item for _, items in created for item in items])
     events, outbox = [], []
     for order, items in created:
         events.append(
@@ -293,5 +357,5 @@ def _orders_after_create(
                 created_at=now,
             )
         )
-    OrderEvent.objects.bulk_create(events)
-    StoreEvent.objects.bulk_create(outbox)
+    rows_insert(OrderEvent, events)
+    rows_insert(StoreEvent, outbox)
