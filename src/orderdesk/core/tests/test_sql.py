@@ -2,18 +2,27 @@
 are Django's."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from orderdesk.accounts.services import user_create
 from orderdesk.calling.models import Lease
-from orderdesk.core.sql import model_columns, prepared_fetch, prepared_instances, rows_copy
+from orderdesk.core.sql import (
+    NewInstances,
+    model_columns,
+    prepared_fetch,
+    prepared_instances,
+    rows_copy,
+)
 from orderdesk.orders.models import Customer, Order, StoreEvent
 from orderdesk.stores.services import store_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
 
 LEASE_SQL = f"SELECT {model_columns(Lease, 'l')} FROM calling_lease l WHERE l.id = %(id)s"
 
@@ -103,3 +112,45 @@ def test_a_copy_that_breaks_a_constraint_is_djangos_integrity_error_and_rolls_ba
         rows_copy(Customer, [Customer(store=store, phone="+77010000032"),
                              Customer(store=store, phone="+77010000031")])  # fmt: skip
     assert Customer.objects.filter(store=store).count() == 1
+
+
+def test_new_instances_are_what_the_keyword_constructor_makes(django_assert_num_queries):
+    store, _ = store_create(name="Склад", slug="new-instances")
+    customer = Customer.objects.create(store=store, phone="+77010000041")
+    values = dict(
+        store=store, customer=customer, external_id="N-1", payment_method="cash_on_delivery",
+        locality_name="Алматы", timezone="Asia/Almaty", total=Decimal("10.50"),
+    )  # fmt: skip
+    made, built = NewInstances(Order)(**values), Order(**values)
+    for field in Order._meta.concrete_fields:
+        if field.name != "id":
+            assert getattr(made, field.attname) == getattr(built, field.attname), field.name
+    assert made.pk is not None and made.pk != NewInstances(Order)(**values).pk  # uuid7 per call
+    assert made._state.adding is True and made._state.db is None
+    with django_assert_num_queries(0):
+        assert made.store is store and made.customer is customer
+    made.save()
+    assert Order.objects.get(pk=made.pk).external_id == "N-1"
+
+
+def test_new_instances_take_attnames_and_refuse_unknown_fields():
+    new_customer = NewInstances(Customer)
+    first, second = new_customer(store_id=1, phone="+1"), new_customer(store_id=1, phone="+2")
+    assert first.store_id == 1 and first.language == "ru" and first.name == ""
+    assert first.additional_phones == [] and first.additional_phones is not second.additional_phones
+    with pytest.raises(TypeError, match="no field 'nickname'"):
+        new_customer(nickname="x")
+
+
+def test_new_instances_go_through_the_constructor_when_init_signals_are_listened_to():
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Customer)
+    try:
+        made = NewInstances(Customer)(store_id=1, phone="+3")
+    finally:
+        post_init.disconnect(listener, sender=Customer)
+    assert seen == [made]

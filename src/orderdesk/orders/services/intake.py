@@ -23,7 +23,13 @@ from psycopg.types.json import Jsonb
 from orderdesk.catalog.selectors import category_required_attributes
 from orderdesk.core.models import uuid7
 from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
-from orderdesk.core.sql import model_columns, prepared_instances, rows_copy, rows_insert
+from orderdesk.core.sql import (
+    NewInstances,
+    model_columns,
+    prepared_instances,
+    rows_copy,
+    rows_insert,
+)
 from orderdesk.delivery.models import Carrier
 from orderdesk.delivery.selectors import (
     DeliveryZoneIndex,
@@ -236,9 +242,11 @@ def _orders_build(
     customers = _customers_for(store=store, payloads=payloads)
     localities = LocalityIndex()
     zones = DeliveryZoneIndex()
+    new_order, new_item = NewInstances(Order), NewInstances(OrderItem)
     built = []
     for payload in payloads:
         order = _order_build(
+            new_order,
             store=store,
             payload=payload,
             customer=customers[payload.customer.phone],
@@ -248,7 +256,7 @@ def _orders_build(
             now=now,
         )
         items = [
-            OrderItem(
+            new_item(
                 order=order,
                 sku=item.sku,
                 name=item.name,
@@ -266,6 +274,7 @@ def _orders_build(
 
 
 def _order_build(
+    new_order: NewInstances,
     *,
     store: Store,
     payload: OrderIn,
@@ -283,7 +292,7 @@ def _order_build(
         names = tuple(locality.all_names()) if locality else (delivery.locality,)
         split = address_line_split(delivery.address_line, locality_names=names)
         address |= {k: v for k, v in split.items() if not address[k]}
-    return Order(
+    return new_order(
         id=uuid7(),
         store=store,
         customer=customer,
@@ -331,10 +340,11 @@ def _orders_after_create(
     An accepted order is created straight into awaiting confirmation / queued (the `new` status
     is never observable), so its one `created` event records that status."""
     rows_insert(OrderItem, [item for _, items in created for item in items])
+    new_event, new_store_event = NewInstances(OrderEvent), NewInstances(StoreEvent)
     events, outbox = [], []
     for order, items in created:
         events.append(
-            OrderEvent(
+            new_event(
                 order=order,
                 type=OrderEventType.CREATED,
                 actor_label=actor_label,
@@ -349,7 +359,7 @@ def _orders_after_create(
         )
         order.created_at = order.updated_at = order.created_at or now
         outbox.append(
-            StoreEvent(
+            new_store_event(
                 store_id=order.store_id,
                 order=order,
                 type="order.created",
