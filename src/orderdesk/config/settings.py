@@ -99,6 +99,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # core.sql prepares the few statements run on every call on the server; psycopg prepares
+    # nothing else (Django's statements are bound on the client). Their plans are generic: made
+    # once per connection rather than for every run (PostgreSQL's default re-plans statements
+    # whose generic plan it cannot prove cheap, which the queue's statements are). Both need a
+    # pooler, if any, that passes them on (README).
+    db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    db_options.setdefault("prepare_threshold", 2**31 - 1)
+    db_options["options"] = " ".join(
+        filter(None, [db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -26,14 +26,23 @@ from psycopg.types.json import Jsonb
 
 M = TypeVar("M", bound=Model)
 
+# psycopg prepares a statement by itself after this many runs: never, in practice.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
 
 def prepared_fetch(sql: str, params: Mapping[str, Any] | Sequence[Any]) -> list[tuple]:
     """Every row `sql` returns; PostgreSQL only. Placeholders are psycopg's (%s, %(name)s);
     parameters are bound on the server, so a string parameter has no type until the statement
     gives it one: cast it (`%(name)s::text`) where two uses could read it differently."""
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (for poolers), and then psycopg ignores
+        # prepare=True as well. Turned back on, only statements that ask are prepared: the ORM's
+        # client-bound ones never are.
+        raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
     with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError, …)
-        with psycopg.Cursor(connection.connection) as cursor:
+        with psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchall() if cursor.description is not None else []
 

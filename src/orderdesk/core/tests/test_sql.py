@@ -5,7 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
 
@@ -56,6 +56,19 @@ def test_a_second_run_of_the_same_statement_gives_the_same_rows():
     first = prepared_fetch(LEASE_SQL, {"id": lease.pk})
     again = [prepared_fetch(LEASE_SQL, {"id": lease.pk}) for _ in range(6)]  # prepared by now
     assert all(rows == first for rows in again) and len(first) == 1
+
+
+def test_the_statement_is_prepared_on_the_server_once_per_connection():
+    lease = _lease()
+    for _ in range(3):
+        prepared_fetch(LEASE_SQL, {"id": lease.pk})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans + custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [f"%{LEASE_SQL[:40]}%"],
+        )
+        assert cursor.fetchall() == [(3,)]
 
 
 def test_a_constraint_violation_is_djangos_integrity_error_and_rolls_back():
