@@ -70,25 +70,25 @@ def holidays_for(*, policy: CallingPolicy, zone: str) -> CountryHolidays:
     return CountryHolidays(zone_country(zone) if policy.holidays_off else None)
 
 
+# The distinct time zones of dialable orders, read as a loose index scan over
+# orders_queue_zone_idx (one index probe per zone, not one row per order).
+ZONES_PRESENT_CTE = """
+    z(tz) AS (
+        SELECT (SELECT timezone FROM orders_order
+                WHERE queue_state IN ('queued', 'callback') ORDER BY timezone LIMIT 1)
+        UNION ALL
+        SELECT (SELECT o.timezone FROM orders_order o
+                WHERE o.queue_state IN ('queued', 'callback') AND o.timezone > z.tz
+                ORDER BY o.timezone LIMIT 1)
+        FROM z WHERE z.tz IS NOT NULL
+    )
+"""
+
+
 def queue_zones_present() -> list[str]:
-    """The distinct time zones of dialable orders, read as a loose index scan over
-    orders_queue_zone_idx (one index probe per zone, not one row per order)."""
-    sql = """
-        WITH RECURSIVE z(tz) AS (
-            SELECT (SELECT timezone FROM orders_order
-                    WHERE queue_state IN ('queued', 'callback') ORDER BY timezone LIMIT 1)
-            UNION ALL
-            SELECT (SELECT o.timezone FROM orders_order o
-                    WHERE o.queue_state IN ('queued', 'callback') AND o.timezone > z.tz
-                    ORDER BY o.timezone LIMIT 1)
-            FROM z WHERE z.tz IS NOT NULL
-        )
-        SELECT tz FROM z WHERE tz IS NOT NULL
-    """
-    if connection.vendor == "postgresql":
-        return [row[0] for row in prepared_fetch(sql, {})]
+    """The distinct time zones of dialable orders."""
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(f"WITH RECURSIVE {ZONES_PRESENT_CTE} SELECT tz FROM z WHERE tz IS NOT NULL")  # noqa: S608 (a constant)
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -123,8 +123,11 @@ class QueueScope:
 
 
 _USER_STORES = User.stores.through._meta.db_table
+# PostgreSQL: the operator's stores with their policies and, on every row, the zones present.
 OPERATOR_POLICIES_SQL = f"""
-    SELECT {model_columns(CallingPolicy, "p")}, s.id
+    WITH RECURSIVE {ZONES_PRESENT_CTE}
+    SELECT {model_columns(CallingPolicy, "p")}, s.id,
+           ARRAY(SELECT tz FROM z WHERE tz IS NOT NULL)
     FROM {_USER_STORES} us
     JOIN stores_store s ON s.id = us.store_id AND s.is_active
     LEFT JOIN calling_callingpolicy p ON p.store_id = s.id
@@ -132,30 +135,33 @@ OPERATOR_POLICIES_SQL = f"""
 """  # noqa: S608 (table and column names from the models)
 
 
-def operator_policies(*, operator: User) -> dict[int, CallingPolicy]:
+def operator_policies_and_zones(*, operator: User) -> tuple[dict[int, CallingPolicy], list[str]]:
     """The calling policy of every active store the operator works (a default one where the
-    store has none), by store id."""
+    store has none), by store id, and the zones of the dialable orders (one statement on
+    PostgreSQL; no zones are read for an operator without stores)."""
     if connection.vendor != "postgresql":
         stores = operator.stores.filter(is_active=True).select_related("calling_policy")
-        return {
+        policies = {
             store.pk: getattr(store, "calling_policy", None) or CallingPolicy(store_id=store.pk)
             for store in stores
         }
-    return {
-        row[-1]: instance_from_row(CallingPolicy, row)
+        return policies, queue_zones_present() if policies else []
+    rows = prepared_fetch(OPERATOR_POLICIES_SQL, {"user": operator.pk})
+    policies = {
+        row[-2]: instance_from_row(CallingPolicy, row)
         if row[0] is not None
-        else CallingPolicy(store_id=row[-1])
-        for row in prepared_fetch(OPERATOR_POLICIES_SQL, {"user": operator.pk})
+        else CallingPolicy(store_id=row[-2])
+        for row in rows
     }
+    return policies, (rows[0][-1] if rows else [])
 
 
 def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
     """None when the operator works no active store or every customer is outside the window."""
-    policies = operator_policies(operator=operator)
+    policies, present = operator_policies_and_zones(operator=operator)
     if not policies:
         return None
     store_ids = list(policies)
-    present = queue_zones_present()
     zones_by_store = {
         store_id: zones
         for store_id in store_ids

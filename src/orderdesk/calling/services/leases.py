@@ -24,7 +24,12 @@ from django.utils.translation import gettext as _
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
 from orderdesk.core.models import uuid7
-from orderdesk.core.sql import as_saved, model_columns, prepared_instances
+from orderdesk.core.sql import (
+    as_saved,
+    instance_from_row,
+    model_columns,
+    prepared_fetch,
+)
 from orderdesk.orders.models import Customer, Order, QueueState
 from orderdesk.orders.services import (
     ORDER_QUEUE_CONFLICT,
@@ -363,27 +368,39 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
 
 
 LEASE_LOCK_SQL = f"""
-    SELECT {model_columns(Lease, "l")} FROM calling_lease l
+    SELECT {model_columns(Lease, "l")}, {model_columns(CallingPolicy, "p")}
+    FROM calling_lease l LEFT JOIN calling_callingpolicy p ON p.store_id = l.store_id
     WHERE l.id = %(lease)s AND l.operator_id = %(operator)s
-    FOR UPDATE
+    FOR UPDATE OF l
 """  # noqa: S608 (column names from the model)
 
 
 def _lease_lock(*, lease_id, operator: User) -> Lease:
     """This operator's lease, row-locked; another operator's lease is 'not found' (SPEC 11)."""
-    if connection.vendor == "postgresql":  # on every outcome: prepared
-        try:
-            lease_uuid = lease_id if isinstance(lease_id, UUID) else UUID(str(lease_id))
-        except ValueError:
-            raise Http404(f"lease {lease_id} not found") from None
-        params = {"lease": lease_uuid, "operator": operator.pk}
-        found = prepared_instances(Lease, LEASE_LOCK_SQL, params)
-        lease = found[0] if found else None
-    else:
+    return _lease_and_policy_lock(lease_id=lease_id, operator=operator)[0]
+
+
+def _lease_and_policy_lock(*, lease_id, operator: User) -> tuple[Lease, CallingPolicy]:
+    """`_lease_lock` with its store's calling policy (read along on PostgreSQL, where this
+    runs on every outcome: prepared)."""
+    if connection.vendor != "postgresql":
         lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
-    if lease is None:
+        if lease is None:
+            raise Http404(f"lease {lease_id} not found")
+        return lease, calling_policy_get(store=lease.store_id)
+    try:
+        lease_uuid = lease_id if isinstance(lease_id, UUID) else UUID(str(lease_id))
+    except ValueError:
+        raise Http404(f"lease {lease_id} not found") from None
+    rows = prepared_fetch(LEASE_LOCK_SQL, {"lease": lease_uuid, "operator": operator.pk})
+    if not rows:
         raise Http404(f"lease {lease_id} not found")
-    return lease
+    lease_width = len(Lease._meta.concrete_fields)
+    lease = instance_from_row(Lease, rows[0][:lease_width])
+    policy_row = rows[0][lease_width:]
+    if policy_row[0] is None:
+        return lease, CallingPolicy(store_id=lease.store_id)
+    return lease, instance_from_row(CallingPolicy, policy_row)
 
 
 def attempt_orders_link(*, attempt: CallAttempt, order_ids: list[str]) -> None:

@@ -42,8 +42,8 @@ from ..models import (
     OperatorState,
 )
 from ..rules import local_day_start, pending_check_due, retry_next_at, window_next_open
-from ..selectors import calling_policy_get, holidays_for
-from .leases import _lease_lock, attempt_orders_link, lease_abandon, lease_not_held_error
+from ..selectors import holidays_for
+from .leases import _lease_and_policy_lock, attempt_orders_link, lease_abandon, lease_not_held_error
 from .operators import operator_state_set
 from .statements import OrderMove, held_orders_lock, outcome_write
 
@@ -124,10 +124,11 @@ def call_outcome_record(
         message = _("Unknown call result.")
         raise ValidationFailed([_error("result", OUTCOME_RESULT_INVALID, message)])
     with transaction.atomic():
-        lease = _lease_lock(lease_id=lease_id, operator=operator)
+        lease, policy = _lease_and_policy_lock(lease_id=lease_id, operator=operator)
         if lease.is_live and lease.expires_at > at:
             return _outcome_apply(
                 lease=lease,
+                policy=policy,
                 operator=operator,
                 result=result,
                 notes=notes,
@@ -158,6 +159,7 @@ def _held_orders(lease: Lease) -> list[Order]:
 def _outcome_apply(
     *,
     lease: Lease,
+    policy: CallingPolicy,
     operator: User,
     result: str,
     notes: str,
@@ -167,7 +169,6 @@ def _outcome_apply(
     decisions: Sequence[OrderDecision],
     at: datetime,
 ) -> OutcomeResult:
-    policy = calling_policy_get(store=lease.store_id)
     deciding = result in DECIDING_RESULTS
     orders, failed = _held_lock(
         lease=lease, at=at, whole=deciding, count_failed=result in RETRY_RESULTS
