@@ -202,18 +202,18 @@ def queue_tiers(*, scope: QueueScope, operator: User, at: datetime) -> list[Quer
     ]
 
 
-# PostgreSQL: the queue head, locked with SKIP LOCKED, in one statement per step. Candidates
-# come in claim order (rank): due callbacks (0 this operator's, 1 anyone's) and new orders (2)
-# in the first step, retries (3) in the second, read only when the first finds nothing.
-# Callbacks for anyone, new orders and retries are read per (store, zone) pair inside its
-# window, each pair an index probe into orders_queue_{callback,new,retry}_zone_idx, so orders
-# of zones outside their window, however many, are never read; each tier gives its `depth`
-# oldest (this operator's own callbacks are few). The candidates are taken in order until one
-# no other claimer holds is locked; the outer conditions are checked again on the locked row's
-# newest version. (A candidate another claimer leased after this statement began fails that
-# check but stays locked until this claim commits, a few milliseconds: that call's heartbeat
-# or outcome in that instant waits for it. Reading candidates and locking in two statements
-# avoids it at a cost of a round trip on every claim; measured, it did not pay.)
+# PostgreSQL: the queue head in two statements: the candidates are read, then the first one no
+# other claimer holds is locked with SKIP LOCKED. Candidates come in claim order (rank): due
+# callbacks (0 this operator's, 1 anyone's) and new orders (2) in the first step, retries (3) in
+# the second, read only when the first finds nothing. Callbacks for anyone, new orders and
+# retries are read per (store, zone) pair inside its window, each pair an index probe into
+# orders_queue_{callback,new,retry}_zone_idx, so orders of zones outside their window, however
+# many, are never read; each tier gives its `depth` oldest (this operator's own callbacks are
+# few). The lock reads the candidates' current rows and checks the queue conditions before it
+# locks: a candidate another claimer leased meanwhile is passed over unlocked. (Read and locked
+# in one statement, such a candidate was locked and then failed the check, and stayed locked
+# until this claim committed: that call's outcome waited for it, on average longer than the
+# whole claim took, with 64 claimers.)
 _PERSONAL_CALLBACK_CANDIDATES = """
     SELECT q.id, 0 AS rank, q.next_call_at
     FROM orders_order q
@@ -244,25 +244,29 @@ _ZONE_CANDIDATES = """
 _ANYONE_CALLBACKS = "q.queue_state = 'callback' AND q.callback_user_id IS NULL"
 _NEW_ORDERS = "q.queue_state = 'queued' AND q.attempts_count = 0"
 _RETRIES = "q.queue_state = 'queued' AND q.attempts_count > 0"
-_QUEUE_HEAD = """
-    SELECT o.id, o.store_id, o.customer_id
-    FROM ({candidates}) AS candidate
-    JOIN orders_order o ON o.id = candidate.id
-    WHERE o.next_call_at <= %(at)s
-      AND (o.queue_state = 'queued' OR (o.queue_state = 'callback'
-           AND (o.callback_user_id = %(operator)s OR o.callback_user_id IS NULL)))
+_CANDIDATES = """
+    SELECT candidate.id FROM ({candidates}) AS candidate
     ORDER BY candidate.rank, candidate.next_call_at, candidate.id
-    LIMIT 1
-    FOR UPDATE OF o SKIP LOCKED
 """
-QUEUE_HEAD_SQL = (
-    _QUEUE_HEAD.format(
+QUEUE_CANDIDATES_SQL = (
+    _CANDIDATES.format(
         candidates=f"({_PERSONAL_CALLBACK_CANDIDATES})"
         f" UNION ALL ({_ZONE_CANDIDATES.format(rank=1, tier=_ANYONE_CALLBACKS)})"
         f" UNION ALL ({_ZONE_CANDIDATES.format(rank=2, tier=_NEW_ORDERS)})"
     ),
-    _QUEUE_HEAD.format(candidates=_ZONE_CANDIDATES.format(rank=3, tier=_RETRIES)),
+    _CANDIDATES.format(candidates=_ZONE_CANDIDATES.format(rank=3, tier=_RETRIES)),
 )
+QUEUE_HEAD_LOCK_SQL = """
+    SELECT o.id, o.store_id, o.customer_id
+    FROM unnest(%(candidates)s::uuid[]) WITH ORDINALITY AS candidate(id, position)
+    JOIN orders_order o ON o.id = candidate.id
+    WHERE o.next_call_at <= %(at)s
+      AND (o.queue_state = 'queued' OR (o.queue_state = 'callback'
+           AND (o.callback_user_id = %(operator)s OR o.callback_user_id IS NULL)))
+    ORDER BY candidate.position
+    LIMIT 1
+    FOR UPDATE OF o SKIP LOCKED
+"""
 # Candidates per tier: the first depth serves the usual case; the next ones when every
 # candidate of the one before was held by other claimers at that instant.
 QUEUE_HEAD_DEPTHS = (8, 64, 1024)
@@ -283,11 +287,17 @@ def queue_head_lock(
         "languages": list(scope.languages),
         "skipped": list(skipped),
     }
-    for sql in QUEUE_HEAD_SQL:
+    for sql in QUEUE_CANDIDATES_SQL:
         for depth in QUEUE_HEAD_DEPTHS:
-            rows = prepared_fetch(sql, {**params, "depth": depth})
+            candidates = [row[0] for row in prepared_fetch(sql, {**params, "depth": depth})]
+            if not candidates:
+                break
+            lock = {"candidates": candidates, "at": at, "operator": operator.pk}
+            rows = prepared_fetch(QUEUE_HEAD_LOCK_SQL, lock)
             if rows:
                 return QueueHead(*rows[0])
+            if len(candidates) < depth:  # every tier gave all it has: deeper finds no more
+                break
     return None
 
 

@@ -136,3 +136,76 @@ def test_claim_passes_over_every_order_other_claimers_hold():
     # The oldest order nobody holds, with its customer's other order (also free).
     assert sorted(claim.lease.order_ids) == sorted(str(pk) for pk in oldest[held_count:])
     assert not set(claim.lease.order_ids) & {str(pk) for pk in oldest[:held_count]}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_candidate_leased_by_another_claimer_meanwhile_is_passed_over_unlocked():
+    """The head's candidates are read, another operator leases the first of them, then the lock
+    is taken: the claim locks the next one, and the leased order stays free for its own call's
+    outcome (no lock of this claim waits on it)."""
+    from orderdesk.calling.selectors import queue_head_lock, queue_scope_for
+
+    store, _ = store_create(name="Гонка", slug="epq")
+    _all_hours_window(store)
+    _orders_bulk(store, 4)
+    first, second = (
+        user_create(username=name, role="operator", store_slugs=["epq"])[0]
+        for name in ("first", "second")
+    )
+    oldest = list(Order.objects.order_by("next_call_at", "id").values_list("pk", flat=True))
+    candidates_read, leased = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def claim_after_reading_candidates() -> None:
+        from orderdesk.calling import selectors
+
+        reading = selectors.prepared_fetch
+
+        def read_then_wait(sql, params):
+            rows = reading(sql, params)
+            if sql in selectors.QUEUE_CANDIDATES_SQL and not candidates_read.is_set():
+                candidates_read.set()
+                leased.wait(timeout=30)
+            return rows
+
+        try:
+            selectors.prepared_fetch = read_then_wait
+            with transaction.atomic():
+                scope = queue_scope_for(operator=second, at=timezone.now())
+                outcome["head"] = queue_head_lock(
+                    scope=scope, operator=second, at=timezone.now(), skipped=()
+                )
+                outcome["first_call_free"] = _row_free(oldest[0])
+        finally:
+            selectors.prepared_fetch = reading
+            connections.close_all()
+
+    claimer = threading.Thread(target=claim_after_reading_candidates)
+    claimer.start()
+    try:
+        assert candidates_read.wait(timeout=30)
+        claim = call_next_claim(operator=first)
+        assert str(oldest[0]) in claim.lease.order_ids
+    finally:
+        leased.set()
+        claimer.join(timeout=60)
+    assert outcome["head"] is not None and outcome["head"].id not in set(oldest[:2])
+    assert outcome["first_call_free"] is True
+
+
+def _row_free(order_id) -> bool:
+    """Whether another connection can lock the order right now."""
+    import psycopg
+
+    settings = connection.settings_dict
+    with psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+        password=settings["PASSWORD"] or None, dbname=settings["NAME"], autocommit=True,
+    ) as other:  # fmt: skip
+        try:
+            other.execute("SET lock_timeout = '200ms'")
+            other.execute("SELECT 1 FROM orders_order WHERE id = %s FOR UPDATE", [order_id])
+        except psycopg.errors.LockNotAvailable:
+            return False
+    return True
