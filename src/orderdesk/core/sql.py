@@ -4,9 +4,10 @@ Django binds parameters on the client, so PostgreSQL parses and plans every stat
 for the few statements run on every call (the queue head, a call's writes) planning costs more
 than executing. `prepared_fetch` runs such a statement through a server-binding cursor on the
 same connection, inside the caller's transaction, prepared once per connection and executed by
-name afterwards (psycopg keeps the per-connection cache). Behind a connection pooler in
-transaction mode this needs one that tracks prepared statements (PgBouncer 1.21 and newer with
-max_prepared_statements set).
+name afterwards (psycopg keeps the per-connection cache), with a generic plan made once
+(`plan_cache_mode`, set for every connection in config/settings.py). Behind a connection pooler
+in transaction mode this needs one that tracks prepared statements (PgBouncer 1.21 and newer
+with max_prepared_statements set).
 
 `rows_copy` writes many new rows with COPY … FROM STDIN, which streams them to the server while
 the next ones are being built, with no statement text to assemble or parse."""
