@@ -85,10 +85,16 @@ ZONES_PRESENT_CTE = """
 """
 
 
+ZONES_PRESENT_SQL = f"""
+    WITH RECURSIVE {ZONES_PRESENT_CTE} SELECT tz FROM z WHERE tz IS NOT NULL
+"""  # noqa: S608 (built from the constant above only)
+
+
 def queue_zones_present() -> list[str]:
-    """The distinct time zones of dialable orders."""
+    """The distinct time zones of dialable orders (PostgreSQL reads them along with the
+    operator's policies: `operator_policies_and_zones`)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH RECURSIVE {ZONES_PRESENT_CTE} SELECT tz FROM z WHERE tz IS NOT NULL")  # noqa: S608 (a constant)
+        cursor.execute(ZONES_PRESENT_SQL)
         return [row[0] for row in cursor.fetchall()]
 
 
