@@ -92,7 +92,7 @@ ZONES_PRESENT_SQL = f"""
 
 def queue_zones_present() -> list[str]:
     """The distinct time zones of dialable orders (PostgreSQL reads them along with the
-    operator's policies: `operator_policies_and_zones`)."""
+    operator's policies: `claim_start_read`)."""
     with connection.cursor() as cursor:
         cursor.execute(ZONES_PRESENT_SQL)
         return [row[0] for row in cursor.fetchall()]
@@ -129,11 +129,19 @@ class QueueScope:
 
 
 _USER_STORES = User.stores.through._meta.db_table
-# PostgreSQL: the operator's stores with their policies and, on every row, the zones present.
-OPERATOR_POLICIES_SQL = f"""
+# PostgreSQL: what a claim reads first, in one statement: the operator's stores with their
+# policies and, on every row, the zones present and whether any lease needs looking at (the
+# operator's own live one; others' past their expiry, when asked).
+CLAIM_START_SQL = f"""
     WITH RECURSIVE {ZONES_PRESENT_CTE}
     SELECT {model_columns(CallingPolicy, "p")}, s.id,
-           ARRAY(SELECT tz FROM z WHERE tz IS NOT NULL)
+           ARRAY(SELECT tz FROM z WHERE tz IS NOT NULL),
+           NOT EXISTS (SELECT 1 FROM calling_lease l
+                        WHERE l.operator_id = %(user)s AND l.ended_at IS NULL)
+           AND NOT (%(expired)s::boolean AND EXISTS (
+                    SELECT 1 FROM calling_lease l
+                     WHERE l.ended_at IS NULL AND l.expires_at <= %(at)s
+                       AND l.operator_id <> %(user)s))
     FROM {_USER_STORES} us
     JOIN stores_store s ON s.id = us.store_id AND s.is_active
     LEFT JOIN calling_callingpolicy p ON p.store_id = s.id
@@ -141,30 +149,47 @@ OPERATOR_POLICIES_SQL = f"""
 """  # noqa: S608 (table and column names from the models)
 
 
-def operator_policies_and_zones(*, operator: User) -> tuple[dict[int, CallingPolicy], list[str]]:
+@dataclass(frozen=True)
+class ClaimStart:
     """The calling policy of every active store the operator works (a default one where the
-    store has none), by store id, and the zones of the dialable orders (one statement on
-    PostgreSQL; no zones are read for an operator without stores)."""
+    store has none), by store id; the zones of the dialable orders; `leases_quiet`: known that
+    the operator holds no live lease and, when asked, that no other lease is past its expiry
+    (False when not known: the caller reads the leases)."""
+
+    policies: dict[int, CallingPolicy]
+    zones: list[str]
+    leases_quiet: bool = False
+
+
+def claim_start_read(*, operator: User, at: datetime, expired: bool = False) -> ClaimStart:
+    """One statement on PostgreSQL; no zones are read for an operator without stores."""
     if connection.vendor != "postgresql":
         stores = operator.stores.filter(is_active=True).select_related("calling_policy")
         policies = {
             store.pk: getattr(store, "calling_policy", None) or CallingPolicy(store_id=store.pk)
             for store in stores
         }
-        return policies, queue_zones_present() if policies else []
-    rows = prepared_fetch(OPERATOR_POLICIES_SQL, {"user": operator.pk})
+        return ClaimStart(policies=policies, zones=queue_zones_present() if policies else [])
+    params = {"user": operator.pk, "at": at, "expired": expired}
+    rows = prepared_fetch(CLAIM_START_SQL, params)
     policies = {
-        row[-2]: instance_from_row(CallingPolicy, row)
+        row[-3]: instance_from_row(CallingPolicy, row)
         if row[0] is not None
-        else CallingPolicy(store_id=row[-2])
+        else CallingPolicy(store_id=row[-3])
         for row in rows
     }
-    return policies, (rows[0][-1] if rows else [])
+    if not rows:
+        return ClaimStart(policies={}, zones=[])
+    return ClaimStart(policies=policies, zones=rows[0][-2], leases_quiet=rows[0][-1])
 
 
-def queue_scope_for(*, operator: User, at: datetime) -> QueueScope | None:
-    """None when the operator works no active store or every customer is outside the window."""
-    policies, present = operator_policies_and_zones(operator=operator)
+def queue_scope_for(
+    *, operator: User, at: datetime, start: ClaimStart | None = None
+) -> QueueScope | None:
+    """None when the operator works no active store or every customer is outside the window.
+    `start`: what the claim has read already (read here when not given)."""
+    start = start or claim_start_read(operator=operator, at=at)
+    policies, present = start.policies, start.zones
     if not policies:
         return None
     store_ids = list(policies)

@@ -50,9 +50,11 @@ from ..models import (
     OperatorStateSlice,
 )
 from ..selectors import (
+    ClaimStart,
     QueueHead,
     QueueScope,
     calling_policy_get,
+    claim_start_read,
     customer_dialable_orders,
     lease_live_of,
     lease_orders,
@@ -105,18 +107,22 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     a time, so the queue does not depend on the periodic job having run. A paused operator is
     put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
     at = at or timezone.now()
-    # One read finds this operator's live lease and (now and then) leases past their expiry.
-    leases = leases_for_claim(
-        operator=operator, at=at, limit=EXPIRE_ON_CLAIM, expired=_expired_check_due(at)
-    )
-    own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
-    if own is not None and own.expires_at > at:
-        return Claim(lease=own, resumed=True)
-    if own is not None:  # past its expiry: closed as abandoned before anything else
-        _lease_expired_close(lease_id=own.pk, at=at)
-    if any(lease is not own for lease in leases):
-        leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
-    claim = _claim_due(operator=operator, at=at)
+    expired = _expired_check_due(at)
+    # The first read brings the policies, the zones and whether any lease needs looking at.
+    start: ClaimStart | None = claim_start_read(operator=operator, at=at, expired=expired)
+    if not start.leases_quiet:
+        # This operator's live lease and (now and then) leases past their expiry.
+        leases = leases_for_claim(operator=operator, at=at, limit=EXPIRE_ON_CLAIM, expired=expired)
+        own = next((lease for lease in leases if lease.operator_id == operator.pk), None)
+        if own is not None and own.expires_at > at:
+            return Claim(lease=own, resumed=True)
+        if own is not None:  # past its expiry: closed as abandoned before anything else
+            _lease_expired_close(lease_id=own.pk, at=at)
+        if any(lease is not own for lease in leases):
+            leases_expire(at=at, limit=EXPIRE_ON_CLAIM, checked=True)
+        if leases:
+            start = None  # orders went back to the queue: read it again
+    claim = _claim_due(operator=operator, at=at, start=start)
     if claim is None:
         _pause_end(operator=operator, at=at)
     return claim
@@ -139,8 +145,8 @@ def _expired_check_due(at: datetime) -> bool:
     return True
 
 
-def _claim_due(*, operator: User, at: datetime) -> Claim | None:
-    scope = queue_scope_for(operator=operator, at=at)
+def _claim_due(*, operator: User, at: datetime, start: ClaimStart | None) -> Claim | None:
+    scope = queue_scope_for(operator=operator, at=at, start=start)
     if scope is None:
         return None
     skipped: set[int] = set()

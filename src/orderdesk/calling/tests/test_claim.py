@@ -157,6 +157,16 @@ def test_asking_again_returns_the_held_lease(clock, make_order, operator):
     assert Lease.objects.filter(operator=operator).count() == 1
 
 
+def test_the_held_lease_comes_back_after_the_store_was_taken_from_the_operator(
+    clock, make_order, operator
+):
+    make_order()
+    first = call_next_claim(operator=operator)
+    operator.stores.clear()
+    again = call_next_claim(operator=operator)
+    assert again is not None and again.lease.pk == first.lease.pk and again.resumed is True
+
+
 def test_minimum_gap_between_calls_to_one_phone(clock, make_order, operator, store):
     phone = "+77015556677"
     order = make_order(phone=phone)
