@@ -383,6 +383,11 @@ LEASE_LOCK_SQL = f"""
 
 def _lease_lock(*, lease_id, operator: User) -> Lease:
     """This operator's lease, row-locked; another operator's lease is 'not found' (SPEC 11)."""
+    if connection.vendor != "postgresql":
+        lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
+        if lease is None:
+            raise Http404(f"lease {lease_id} not found")
+        return lease
     return _lease_and_policy_lock(lease_id=lease_id, operator=operator)[0]
 
 
@@ -390,9 +395,7 @@ def _lease_and_policy_lock(*, lease_id, operator: User) -> tuple[Lease, CallingP
     """`_lease_lock` with its store's calling policy (read along on PostgreSQL, where this
     runs on every outcome: prepared)."""
     if connection.vendor != "postgresql":
-        lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
-        if lease is None:
-            raise Http404(f"lease {lease_id} not found")
+        lease = _lease_lock(lease_id=lease_id, operator=operator)
         return lease, calling_policy_get(store=lease.store_id)
     try:
         lease_uuid = lease_id if isinstance(lease_id, UUID) else UUID(str(lease_id))
