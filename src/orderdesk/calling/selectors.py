@@ -1,10 +1,10 @@
 """Reads for calling: policies, which zones may be called now, the queue heads, leases, state."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import holidays as holidays_lib
@@ -20,21 +20,20 @@ from orderdesk.stores.models import Store
 from .models import CallingPolicy, Lease, OperatorState, OperatorStateSlice
 from .rules import window_contains, zone_country
 
-POLICY_OF_STORE_SQL = f"""
-    SELECT {model_columns(CallingPolicy, "p")} FROM calling_callingpolicy p
-    WHERE p.store_id = %(store)s
-"""  # noqa: S608 (column names from the model)
-
 
 def calling_policy_get(*, store: Store | int) -> CallingPolicy:
     """The store's policy; an unsaved default one when the store has not configured calling."""
     store_id = store if isinstance(store, int) else store.pk
-    if connection.vendor == "postgresql":  # read on every outcome: prepared
-        found = prepared_instances(CallingPolicy, POLICY_OF_STORE_SQL, {"store": store_id})
-        policy = found[0] if found else None
-    else:
-        policy = CallingPolicy.objects.filter(store_id=store_id).first()
+    policy = CallingPolicy.objects.filter(store_id=store_id).first()
     return policy or CallingPolicy(store_id=store_id)
+
+
+def policy_from_row(row: Sequence[Any], *, store_id: int) -> CallingPolicy:
+    """A policy from a row that begins with `model_columns(CallingPolicy, …)` of a LEFT JOIN:
+    the default one when the store has none (the columns are all NULL)."""
+    if row[0] is None:
+        return CallingPolicy(store_id=store_id)
+    return instance_from_row(CallingPolicy, row)
 
 
 def calling_policies_for(*, store_ids: Iterable[int]) -> dict[int, CallingPolicy]:
@@ -172,14 +171,9 @@ def claim_start_read(*, operator: User, at: datetime, expired: bool = False) -> 
         return ClaimStart(policies=policies, zones=queue_zones_present() if policies else [])
     params = {"user": operator.pk, "at": at, "expired": expired}
     rows = prepared_fetch(CLAIM_START_SQL, params)
-    policies = {
-        row[-3]: instance_from_row(CallingPolicy, row)
-        if row[0] is not None
-        else CallingPolicy(store_id=row[-3])
-        for row in rows
-    }
     if not rows:
         return ClaimStart(policies={}, zones=[])
+    policies = {row[-3]: policy_from_row(row, store_id=row[-3]) for row in rows}
     return ClaimStart(policies=policies, zones=rows[0][-2], leases_quiet=rows[0][-1])
 
 
@@ -358,8 +352,8 @@ LEASES_FOR_CLAIM_SQL = f"""
 
 def leases_for_claim(*, operator: User, at: datetime, limit: int, expired: bool) -> list[Lease]:
     """The operator's live lease, if any, and, when `expired`, up to `limit` other leases past
-    their expiry, oldest first (read on every claim: prepared on PostgreSQL, each part an
-    index scan)."""
+    their expiry, oldest first (prepared on PostgreSQL, each part an index scan; read there only
+    when `claim_start_read` found a lease to look at)."""
     if connection.vendor == "postgresql":
         params = {"operator": operator.pk, "at": at, "limit": limit, "expired": expired}
         return prepared_instances(Lease, LEASES_FOR_CLAIM_SQL, params)

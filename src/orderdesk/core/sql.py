@@ -27,23 +27,16 @@ from psycopg.types.json import Jsonb
 
 M = TypeVar("M", bound=Model)
 
-# psycopg prepares a statement by itself after this many runs: never, in practice.
-PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
-
 
 def prepared_fetch(sql: str, params: Mapping[str, Any] | Sequence[Any]) -> list[tuple]:
     """Every row `sql` returns; PostgreSQL only. Placeholders are psycopg's (%s, %(name)s);
     parameters are bound on the server, so a string parameter has no type until the statement
-    gives it one: cast it (`%(name)s::text`) where two uses could read it differently."""
+    gives it one: cast it (`%(name)s::text`) where two uses could read it differently.
+    Prepared only because config/settings.py gives psycopg a `prepare_threshold`: Django's
+    default (None) makes psycopg ignore `prepare=True`."""
     connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # Django turns psycopg's preparing off (for poolers), and then psycopg ignores
-        # prepare=True as well. Turned back on, only statements that ask are prepared: the ORM's
-        # client-bound ones never are.
-        raw.prepare_threshold = PREPARE_ONLY_WHEN_ASKED
     with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError, …)
-        with psycopg.Cursor(raw) as cursor:
+        with psycopg.Cursor(connection.connection) as cursor:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchall() if cursor.description is not None else []
 
@@ -117,7 +110,6 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
         "FROM STDIN"
     )
     now = timezone.now()
-    alias = connection.alias
     written = 0
     connection.ensure_connection()
     with connection.wrap_database_errors:
@@ -131,8 +123,7 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
                 for index, adapt in json_columns:
                     row[index] = adapt(row[index])
                 copy.write_row(row)
-                instance._state.adding = False
-                instance._state.db = alias
+                as_saved(instance)
                 written += 1
     return written
 

@@ -59,6 +59,7 @@ from ..selectors import (
     lease_live_of,
     lease_orders,
     leases_for_claim,
+    policy_from_row,
     queue_head_lock,
     queue_scope_for,
     queue_tiers,
@@ -360,9 +361,9 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
     """Extend a live lease by the store's lease length; 409 once it is no longer held."""
     at = at or timezone.now()
     with transaction.atomic():
-        lease = _lease_lock(lease_id=lease_id, operator=operator)
+        lease, policy = _lease_lock(lease_id=lease_id, operator=operator)
         if lease.is_live and lease.expires_at > at:
-            lease.expires_at = at + calling_policy_get(store=lease.store_id).lease_duration
+            lease.expires_at = at + policy.lease_duration
             lease.save(update_fields=["expires_at"])
             Order.objects.filter(lease_id=lease.pk, queue_state=QueueState.IN_CALL).update(
                 lease_expires_at=lease.expires_at
@@ -381,21 +382,14 @@ LEASE_LOCK_SQL = f"""
 """  # noqa: S608 (column names from the model)
 
 
-def _lease_lock(*, lease_id, operator: User) -> Lease:
-    """This operator's lease, row-locked; another operator's lease is 'not found' (SPEC 11)."""
+def _lease_lock(*, lease_id, operator: User) -> tuple[Lease, CallingPolicy]:
+    """This operator's lease, row-locked, and its store's calling policy; another operator's
+    lease is 'not found' (SPEC 11). On PostgreSQL (every heartbeat and outcome) one prepared
+    statement."""
     if connection.vendor != "postgresql":
         lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
         if lease is None:
             raise Http404(f"lease {lease_id} not found")
-        return lease
-    return _lease_and_policy_lock(lease_id=lease_id, operator=operator)[0]
-
-
-def _lease_and_policy_lock(*, lease_id, operator: User) -> tuple[Lease, CallingPolicy]:
-    """`_lease_lock` with its store's calling policy (read along on PostgreSQL, where this
-    runs on every outcome: prepared)."""
-    if connection.vendor != "postgresql":
-        lease = _lease_lock(lease_id=lease_id, operator=operator)
         return lease, calling_policy_get(store=lease.store_id)
     try:
         lease_uuid = lease_id if isinstance(lease_id, UUID) else UUID(str(lease_id))
@@ -406,10 +400,7 @@ def _lease_and_policy_lock(*, lease_id, operator: User) -> tuple[Lease, CallingP
         raise Http404(f"lease {lease_id} not found")
     lease_width = len(Lease._meta.concrete_fields)
     lease = instance_from_row(Lease, rows[0][:lease_width])
-    policy_row = rows[0][lease_width:]
-    if policy_row[0] is None:
-        return lease, CallingPolicy(store_id=lease.store_id)
-    return lease, instance_from_row(CallingPolicy, policy_row)
+    return lease, policy_from_row(rows[0][lease_width:], store_id=lease.store_id)
 
 
 def attempt_orders_link(*, attempt: CallAttempt, order_ids: list[str]) -> None:

@@ -43,7 +43,7 @@ from ..models import (
 )
 from ..rules import local_day_start, pending_check_due, retry_next_at, window_next_open
 from ..selectors import holidays_for
-from .leases import _lease_and_policy_lock, attempt_orders_link, lease_abandon, lease_not_held_error
+from .leases import _lease_lock, attempt_orders_link, lease_abandon, lease_not_held_error
 from .operators import operator_state_set
 from .statements import OrderMove, held_orders_lock, outcome_write
 
@@ -124,7 +124,7 @@ def call_outcome_record(
         message = _("Unknown call result.")
         raise ValidationFailed([_error("result", OUTCOME_RESULT_INVALID, message)])
     with transaction.atomic():
-        lease, policy = _lease_and_policy_lock(lease_id=lease_id, operator=operator)
+        lease, policy = _lease_lock(lease_id=lease_id, operator=operator)
         if lease.is_live and lease.expires_at > at:
             return _outcome_apply(
                 lease=lease,

@@ -198,7 +198,6 @@ QUEUE_MOVE_FIELDS = frozenset(
 )  # fmt: skip
 
 
-@transaction.atomic(savepoint=False)
 def orders_queue_conflict_error() -> ApplicationError:
     return ApplicationError(
         ORDER_QUEUE_CONFLICT,
@@ -207,6 +206,7 @@ def orders_queue_conflict_error() -> ApplicationError:
     )
 
 
+@transaction.atomic(savepoint=False)
 def orders_queue_move(
     *,
     orders: Sequence[Order],
