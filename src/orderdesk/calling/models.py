@@ -165,7 +165,11 @@ class Lease(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_leases"
     )
     store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey("orders.Customer", on_delete=models.PROTECT, related_name="+")
+    # Looked up by customer only while live (calling_lease_customer_idx); a full index would take
+    # a second entry at every lease's end.
+    customer = models.ForeignKey(
+        "orders.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     held = models.JSONField(default=list)
     claimed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
@@ -215,11 +219,18 @@ class CallAttempt(models.Model):
     lease = models.OneToOneField(
         Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="attempt"
     )
+    # operator and customer: indexed by calling_attempt_{operator,customer}_idx, which lead with
+    # them (Django's own single-column index would be written on every call for nothing).
     operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="call_attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="call_attempts",
+        db_index=False,
     )
     store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey("orders.Customer", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "orders.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     orders = models.ManyToManyField("orders.Order", related_name="call_attempts")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
@@ -283,8 +294,11 @@ class OperatorStateSlice(models.Model):
     """A stretch of time an operator spent in one state; the open slice (no `ended_at`) is now.
     Reports add up talk, wait and pause time from these."""
 
-    operator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="state_slices"
+    operator = models.ForeignKey(  # indexed by calling_state_operator_idx, which leads with it
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="state_slices",
+        db_index=False,
     )
     state = models.CharField(_("state"), max_length=10, choices=OperatorState.choices)
     pause_code = models.CharField(

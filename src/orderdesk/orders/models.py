@@ -123,8 +123,16 @@ class Order(BaseModel):
     total = models.DecimalField(_("total"), max_digits=14, decimal_places=2, default=0)
     comment = models.TextField(_("customer comment"), blank=True)
     # Delivery address, as structured as the customer and operator made it.
+    # No index on locality or carrier: orders are never looked up by them (reports go by store
+    # and time), and every call's queue moves would write into both; deleting a locality or a
+    # carrier, which reference data never does, would scan orders for the PROTECT check.
     locality = models.ForeignKey(
-        "delivery.Locality", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "delivery.Locality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     locality_name = models.CharField(_("locality as given"), max_length=200)
     address_line = models.TextField(_("address as given"), blank=True)
@@ -143,7 +151,12 @@ class Order(BaseModel):
     time_wish = models.CharField(_("delivery time wish"), max_length=200, blank=True)
     timezone = models.CharField(_("customer's time zone"), max_length=64)
     carrier = models.ForeignKey(
-        "delivery.Carrier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "delivery.Carrier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     requested_delivery_on = models.DateField(_("requested delivery date"), null=True, blank=True)
     earliest_delivery_on = models.DateField(
