@@ -9,6 +9,15 @@ code for both databases (leases.py, outcomes.py); SQLite writes it through the O
 (`orders_queue_move`, `operator_state_set`), where writers are serialised anyway. The claim
 and outcome tests run on both databases and hold the two writers to the same rows.
 
+The claim's transaction commits without waiting for its WAL to reach the disk
+(`synchronous_commit` off for that transaction alone, set by the lease's statement): a claim
+lost to a server crash in the fraction of a second before the WAL writer flushes it leaves the
+orders in the queue as they were, and the operator's outcome on the lost lease is refused (404)
+rather than recorded. Anything that depends on the claim commits later and waits for its own
+WAL, which includes the claim's: no durable row can refer to a claim that was lost. The
+outcome, where what the operator entered is written, commits synchronously. With 64
+operators, waiting for WAL flushes was most of a claim's time.
+
 Data-modifying parts of one statement run in an unspecified order unless one reads another:
 the state slice is opened only after the open one was closed (`slice_opened` reads
 `slice_closed`), and the operator's user row is locked before either, as `operator_state_set`
@@ -148,7 +157,7 @@ LEASE_OPEN_SQL = f"""
         ORDER BY e.n
     ),
     {_STATE_SLICE_SET}
-    SELECT count(*) FROM moved
+    SELECT count(*), set_config('synchronous_commit', 'off', true) FROM moved
 """  # noqa: S608 (built from the constants above only)
 
 

@@ -1,0 +1,55 @@
+"""PostgreSQL: a claim commits without waiting for its WAL flush, the outcome waits for it, and the
+connection's later transactions are back to the server's setting."""
+
+import pytest
+from django.db import connection
+
+from orderdesk.accounts.services import user_create
+from orderdesk.calling.services import call_next_claim, call_outcome_record, leases, outcomes
+from orderdesk.stores.services import store_create
+
+from .test_concurrency import _all_hours_window, _orders_bulk
+
+
+def _synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+def _recording(function, seen: list[str]):
+    """`function`, noting the transaction's synchronous_commit right after it wrote."""
+
+    def wrapper(*args, **kwargs):
+        result = function(*args, **kwargs)
+        seen.append(_synchronous_commit())
+        return result
+
+    return wrapper
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
+    store, _ = store_create(name="Журнал", slug="wal")
+    _all_hours_window(store)
+    _orders_bulk(store, 2)
+    operator = user_create(username="wal-operator", role="operator", store_slugs=["wal"])[0]
+    seen_in_claim: list[str] = []
+    seen_in_outcome: list[str] = []
+    monkeypatch.setattr(
+        leases, "lease_open_write", _recording(leases.lease_open_write, seen_in_claim)
+    )
+    monkeypatch.setattr(
+        outcomes, "outcome_write", _recording(outcomes.outcome_write, seen_in_outcome)
+    )
+    assert _synchronous_commit() == "on"
+
+    claim = call_next_claim(operator=operator)
+    assert claim is not None
+    assert seen_in_claim == ["off"]
+    assert _synchronous_commit() == "on"  # the setting ended with the claim's transaction
+
+    call_outcome_record(lease_id=claim.lease.pk, operator=operator, result="no_answer")
+    assert seen_in_outcome == ["on"]
+    assert _synchronous_commit() == "on"
