@@ -17,12 +17,25 @@ class PhoneError(ValueError):
     pass
 
 
+# Kazakhstan and Russia share +7 and the trunk prefix 8: a national number is ten digits.
+TRUNK_PREFIX_REGIONS = frozenset({"KZ", "RU"})
+_PLAIN_WRITING = re.compile(r"\+?[\d\s().-]+")
+
+
 def phone_normalize(raw: str, *, default_region: str = "KZ") -> str:
     """Return E.164 for the ways people write KZ/RU numbers: `+7 701 …`, `8 (701) …`, `7701…`."""
     text = (raw or "").strip()
     if not text:
         raise PhoneError("phone number is missing")
     digits = re.sub(r"\D", "", text)
+    national = _plus_seven_national(text, digits, default_region=default_region)
+    if national is not None:
+        # Most numbers: what parsing would find, without parsing (several times as costly).
+        if not phonenumbers.is_valid_number(
+            phonenumbers.PhoneNumber(country_code=7, national_number=int(national))
+        ):
+            raise PhoneError("not a valid phone number")
+        return "+7" + national
     if not text.startswith("+") and len(digits) == 11 and digits[0] == "7":
         text = "+" + digits  # 7701… written without the plus
     try:
@@ -32,6 +45,27 @@ def phone_normalize(raw: str, *, default_region: str = "KZ") -> str:
     if not phonenumbers.is_valid_number(number):
         raise PhoneError("not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _plus_seven_national(text: str, digits: str, *, default_region: str) -> str | None:
+    """The ten-digit national number of a +7 number written only with digits, spaces, brackets,
+    dots and dashes: `+7` or `7` then ten digits, or (where the trunk prefix is 8) `8` then ten
+    digits or the ten digits alone. None for any other writing, which is left to parsing (`8 10 …`
+    is a call abroad)."""
+    if not _PLAIN_WRITING.fullmatch(text):
+        return None
+    if len(digits) == 11 and digits[0] == "7":
+        national = digits[1:]
+    elif text.startswith("+") or default_region not in TRUNK_PREFIX_REGIONS:
+        return None
+    elif len(digits) == 11 and digits[0] == "8":
+        national = digits[1:]
+    elif len(digits) == 10:
+        national = digits
+    else:
+        return None
+    # No +7 number begins with 0 or 1; after the trunk prefix, 10 is the international one.
+    return national if national[0] not in "01" else None
 
 
 def phone_region(e164: str) -> str | None:

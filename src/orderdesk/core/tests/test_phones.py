@@ -1,6 +1,8 @@
 import io
 import logging
+import random
 
+import phonenumbers
 import pytest
 
 from orderdesk.core.logging import PhoneMaskFilter, mask_phones
@@ -86,3 +88,52 @@ def test_tracebacks_in_log_records_never_carry_phone_numbers():
     assert "periodic job intake failed" in output
     assert "ValueError: Key (store_id, phone)=(1, …4567) already exists." in output
     assert "7011234567" not in output
+
+
+def _parsed_e164(written: str, region: str) -> str | None:
+    """What phonenumbers' own parsing makes of a writing (None: not a valid number)."""
+    digits = "".join(ch for ch in written if ch.isdigit())
+    text = written.strip()
+    if not text.startswith("+") and len(digits) == 11 and digits[0] == "7":
+        text = "+" + digits
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_plus_seven_numbers_come_out_as_parsing_makes_them():
+    """Plain +7 writings skip parsing: for thousands of numbers (valid or not, KZ and RU ranges,
+    every usual writing, three default regions) the result is what parsing gives."""
+    rng = random.Random(7)
+    writings = [
+        "+7 {a} {b} {c} {d}",
+        "+7({a}){b}{c}{d}",
+        "8 ({a}) {b}-{c}-{d}",
+        "8{a}{b}{c}{d}",
+        "7{a}{b}{c}{d}",
+        "7 {a} {b}{c}{d}",
+        "{a} {b} {c} {d}",
+        "{a}.{b}.{c}.{d}",
+        "+8 {a} {b} {c} {d}",
+        "8 {a} {b} {c}",
+    ]
+    outcomes = {"valid": 0, "refused": 0}
+    for _ in range(3000):
+        prefix = rng.choice(["701", "705", "747", "777", "7172", "916", "495", "812", "800", ""])
+        national = prefix + "".join(rng.choice("0123456789") for _ in range(10 - len(prefix)))
+        parts = {"a": national[:3], "b": national[3:6], "c": national[6:8], "d": national[8:]}
+        written = rng.choice(writings).format(**parts)
+        for region in ("KZ", "RU", "DE"):
+            expected = _parsed_e164(written, region)
+            if expected is None:
+                with pytest.raises(PhoneError):
+                    phone_normalize(written, default_region=region)
+                outcomes["refused"] += 1
+            else:
+                assert phone_normalize(written, default_region=region) == expected, written
+                outcomes["valid"] += 1
+    assert min(outcomes.values()) > 1000, outcomes
