@@ -7,13 +7,21 @@ The database must be migrated and hold no orders; the benchmark creates its own 
 fills them. It sends `--orders` orders (default 200,000) through the bulk intake service in
 batches of `--batch` (default 1,000: the API's limit), then stores `--baseline-orders` rows of
 the same shape, built and validated beforehand, with Django's bulk_create (orders and items).
-Throughput figures are medians of the per-batch rates. The last line printed is JSON:
+Every ten batches, untimed, the tables are analyzed as autovacuum would (`analyze`).
+Throughput figures are medians of the per-batch rates.
+
+`--streams N` (default 1) runs N such senders at once, each a process with its own store (as N
+stores posting together to N web workers), for the intake and then for the baseline; the
+figures are then the sum of the streams' medians and the largest process's peak RSS. On a
+machine with few cores this shows how far intake scales before the cores, shared with the
+database, run out. The last line printed is JSON:
 {"orders_per_s": …, "baseline_orders_per_s": …, "ratio": …, "peak_rss_mb": …}
 """
 
 import argparse
 import gc
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -66,6 +74,22 @@ def payload(rng: random.Random, run: str, number: int) -> dict:
     }  # fmt: skip
 
 
+ANALYZE_EVERY = 10  # batches
+
+
+def analyze() -> None:
+    """Table statistics as autovacuum keeps them (it analyzes a table each time a tenth of it has
+    changed), also on a server where it is off: plans made from an empty table's statistics
+    would scan a store's every order to find the few a batch repeats. Not timed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE orders_order, orders_orderitem, orders_customer, orders_orderevent, "
+            "orders_storeevent"
+        )
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -74,6 +98,8 @@ def run_intake(*, total: int, batch: int, rng: random.Random, run: str) -> list[
     store, _ = store_create(name=f"bench intake {run}", slug=f"bench-intake-{run}")
     rates = []
     for start in range(0, total, batch):
+        if start // batch % ANALYZE_EVERY == 1:
+            analyze()
         payloads = [payload(rng, run, n) for n in range(start, min(start + batch, total))]
         began = time.perf_counter()
         results = orders_intake(store=store, payloads=payloads, actor_label="bench")
@@ -115,6 +141,8 @@ def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> lis
     localities = {loc.name_ru: loc for loc in Locality.objects.filter(name_ru__in=CITIES)}
     rates = []
     for start in range(0, total, batch):
+        if start // batch % ANALYZE_EVERY == 1:
+            analyze()
         payloads = [payload(rng, run + "b", n) for n in range(start, min(start + batch, total))]
         phones = {p["customer"]["phone"] for p in payloads}
         Customer.objects.bulk_create(
@@ -129,6 +157,32 @@ def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> lis
     return rates
 
 
+def run_stream(args: tuple[str, int, int, int, str]) -> tuple[list[float], float]:
+    """One sender in its own process: its per-batch rates and its peak RSS."""
+    from django.db import connections
+
+    kind, total, batch, seed, run = args
+    connections.close_all()
+    runner = run_intake if kind == "intake" else run_baseline
+    rates = runner(total=total, batch=batch, rng=random.Random(seed), run=run)
+    connections.close_all()
+    return rates, peak_rss_mb()
+
+
+def run_streams(
+    *, kind: str, streams: int, total: int, batch: int, run: str
+) -> tuple[float, float]:
+    """`streams` senders at once: the sum of their median rates, the largest peak RSS."""
+    from django.db import connections
+
+    connections.close_all()  # no connection may cross the fork
+    jobs = [(kind, total // streams, batch, 42 + n, f"{run}s{n}") for n in range(streams)]
+    with multiprocessing.get_context("fork").Pool(streams) as pool:
+        results = pool.map(run_stream, jobs)
+    rate = sum(statistics.median(rates) for rates, _rss in results)
+    return rate, max(rss for _rates, rss in results)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -136,10 +190,14 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--baseline-orders", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--streams", type=int, default=1, help="senders at once (processes)")
     args = parser.parse_args()
     if Order.objects.exists():
         sys.exit("the database already holds orders: migrate a fresh one (see the docstring)")
     run = f"{int(time.time())}"
+    if args.streams > 1:
+        main_streams(args, run)
+        return
     rng = random.Random(42)
     intake = run_intake(total=args.orders, batch=args.batch, rng=rng, run=run)
     baseline = run_baseline(total=args.baseline_orders, batch=args.batch, rng=rng, run=run)
@@ -153,6 +211,24 @@ def main() -> None:
         f"intake: {len(intake)} batches of {args.batch}; baseline: {len(baseline)} batches",
         file=sys.stderr,
     )
+    print(json.dumps(result))
+
+
+def main_streams(args: argparse.Namespace, run: str) -> None:
+    intake, intake_rss = run_streams(
+        kind="intake", streams=args.streams, total=args.orders, batch=args.batch, run=run
+    )
+    baseline, baseline_rss = run_streams(
+        kind="baseline", streams=args.streams, total=args.baseline_orders, batch=args.batch,
+        run=run + "b",
+    )  # fmt: skip
+    print(f"intake and baseline in {args.streams} streams at once", file=sys.stderr)
+    result = {
+        "orders_per_s": round(intake),
+        "baseline_orders_per_s": round(baseline),
+        "ratio": round(intake / baseline, 3),
+        "peak_rss_mb": round(max(intake_rss, baseline_rss), 1),
+    }
     print(json.dumps(result))
 
 
