@@ -65,11 +65,13 @@ def prepared_instances(model: type[M], sql: str, params: Mapping[str, Any]) -> l
     return [instance_from_row(model, row) for row in prepared_fetch(sql, params)]
 
 
-def as_saved(instance: M) -> M:
+def as_saved(instance: M, *, alias: str | None = None) -> M:
     """An instance whose row a prepared statement has just written, marked as the ORM marks a
-    saved one (so a later `save()` updates rather than inserts)."""
+    saved one (so a later `save()` updates rather than inserts). `alias`: the connection's, when
+    the caller has it at hand (reading it through Django's connection proxy costs more than the
+    rest)."""
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = alias or connection.alias
     return instance
 
 
@@ -111,6 +113,7 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
     )
     now = timezone.now()
     written = 0
+    alias = connection.alias
     connection.ensure_connection()
     with connection.wrap_database_errors:
         with connection.connection.cursor() as cursor, cursor.copy(sql) as copy:
@@ -123,7 +126,7 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
                 for index, adapt in json_columns:
                     row[index] = adapt(row[index])
                 copy.write_row(row)
-                as_saved(instance)
+                as_saved(instance, alias=alias)
                 written += 1
     return written
 
