@@ -68,7 +68,10 @@ class Elevator(models.TextChoices):
 class Customer(BaseModel):
     """The person who ordered, one per store and phone: their orders are called together."""
 
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="customers")
+    # Indexed by the (store, phone) unique constraint, which leads with it.
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="customers", db_index=False
+    )
     phone = models.CharField(_("phone"), max_length=20)
     name = models.CharField(_("name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -366,7 +369,10 @@ class StoreEvent(models.Model):
     store = models.ForeignKey(
         "stores.Store", on_delete=models.CASCADE, related_name="events", db_index=False
     )
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="store_events")
+    # Not indexed: the outbox is read by store and time; nothing looks events up by order.
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="store_events", db_index=False
+    )
     type = models.CharField(max_length=40)
     payload = BulkJSONField()
     created_at = models.DateTimeField(db_index=False)
