@@ -213,7 +213,10 @@ def _claim_once(
     *, operator: User, scope: QueueScope, at: datetime, skipped: set[int]
 ) -> Claim | object | None:
     """One try in one transaction: a Claim; None when nothing is due for this operator; _SKIP
-    when the head's customer cannot be called this instant (added to `skipped`)."""
+    when the head's customer cannot be called this instant (added to `skipped`). The claim's
+    commit need not wait for its WAL (statements.py) when the transaction is its own, not a
+    caller's with other writes in it."""
+    own_transaction = not connection.in_atomic_block
     with transaction.atomic():
         head = _queue_head(scope=scope, operator=operator, at=at, skipped=skipped)
         if head is None:
@@ -228,7 +231,14 @@ def _claim_once(
             _push_to_gap_end(orders=locked.orders, until=gap_until)
             skipped.add(head.customer_id)
             return _SKIP
-        return _lease_open(operator=operator, policy=policy, head=head, group=locked.orders, at=at)
+        return _lease_open(
+            operator=operator,
+            policy=policy,
+            head=head,
+            group=locked.orders,
+            at=at,
+            commit_waits=not own_transaction,
+        )
 
 
 def _customer_orders_lock(*, head: QueueHead, policy: CallingPolicy) -> CustomerOrders | None:
@@ -296,7 +306,13 @@ def _push_to_gap_end(*, orders: list[Order], until: datetime) -> None:
 
 
 def _lease_open(
-    *, operator: User, policy: CallingPolicy, head: QueueHead, group: list[Order], at: datetime
+    *,
+    operator: User,
+    policy: CallingPolicy,
+    head: QueueHead,
+    group: list[Order],
+    at: datetime,
+    commit_waits: bool = True,
 ) -> Claim:
     """Lease the group to the operator: the lease keeps where each order stood (to put it back
     if the lease lapses), each order moves to the call with a timeline event, the operator is
@@ -336,6 +352,7 @@ def _lease_open(
         at=at,
         expires_at=lease.expires_at,
         state=OperatorState.IN_CALL,
+        commit_waits=commit_waits,
     )
     if moved != len(group):
         raise orders_queue_conflict_error()

@@ -10,7 +10,8 @@ code for both databases (leases.py, outcomes.py); SQLite writes it through the O
 and outcome tests run on both databases and hold the two writers to the same rows.
 
 The claim's transaction commits without waiting for its WAL to reach the disk
-(`synchronous_commit` off for that transaction alone, set by the lease's statement): a claim
+(`synchronous_commit` off for that transaction alone, set by the lease's statement, unless the
+claim runs inside a caller's transaction, whose other writes must wait for theirs): a claim
 lost to a server crash in the fraction of a second before the WAL writer flushes it leaves the
 orders in the queue as they were, and the operator's outcome on the lost lease is refused (404)
 rather than recorded. Anything that depends on the claim commits later and waits for its own
@@ -157,7 +158,9 @@ LEASE_OPEN_SQL = f"""
         ORDER BY e.n
     ),
     {_STATE_SLICE_SET}
-    SELECT count(*), set_config('synchronous_commit', 'off', true) FROM moved
+    SELECT count(*), set_config('synchronous_commit', CASE WHEN %(commit_waits)s::boolean
+                                   THEN current_setting('synchronous_commit') ELSE 'off' END, true)
+    FROM moved
 """  # noqa: S608 (built from the constants above only)
 
 
@@ -173,9 +176,11 @@ def lease_open_write(
     at: datetime,
     expires_at: datetime,
     state: str,
+    commit_waits: bool = True,
 ) -> int:
     """Insert the lease, move the held orders to the call with a timeline event each, and put
-    the operator in `state`; how many orders moved (fewer than held: someone else moved one)."""
+    the operator in `state`; how many orders moved (fewer than held: someone else moved one).
+    `commit_waits` False: the transaction's commit will not wait for its WAL flush."""
     rows = prepared_fetch(
         LEASE_OPEN_SQL,
         {
@@ -190,6 +195,7 @@ def lease_open_write(
             "at": at,
             "expires": expires_at,
             "state": state,
+            "commit_waits": commit_waits,
         },
     )
     return rows[0][0]

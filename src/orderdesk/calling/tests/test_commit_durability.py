@@ -2,7 +2,7 @@
 connection's later transactions are back to the server's setting."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from orderdesk.accounts.services import user_create
 from orderdesk.calling.services import call_next_claim, call_outcome_record, leases, outcomes
@@ -53,3 +53,20 @@ def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
     call_outcome_record(lease_id=claim.lease.pk, operator=operator, result="no_answer")
     assert seen_in_outcome == ["on"]
     assert _synchronous_commit() == "on"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_inside_a_callers_transaction_leaves_its_commit_waiting(monkeypatch):
+    store, _ = store_create(name="Журнал", slug="wal-nested")
+    _all_hours_window(store)
+    _orders_bulk(store, 2)
+    operator = user_create(username="wal-nested", role="operator", store_slugs=["wal-nested"])[0]
+    seen_in_claim: list[str] = []
+    monkeypatch.setattr(
+        leases, "lease_open_write", _recording(leases.lease_open_write, seen_in_claim)
+    )
+    with transaction.atomic():
+        assert call_next_claim(operator=operator) is not None
+        assert _synchronous_commit() == "on"
+    assert seen_in_claim == ["on"]
