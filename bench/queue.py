@@ -332,8 +332,10 @@ def open_loop_process(args) -> dict:
 
     def worker(operator_id: int) -> None:
         operator = User.objects.get(pk=operator_id)
-        call_warm_up(operator=operator, at=clock.now())
-        ready.wait()
+        try:
+            call_warm_up(operator=operator, at=clock.now())
+        finally:
+            ready.wait()  # a failed warm-up must not leave the schedule waiting forever
         while (scheduled := work.get()) is not None:
             claim = call_next_claim(operator=operator, at=clock.now())
             done = time.time()
