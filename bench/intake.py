@@ -40,6 +40,8 @@ import django  # noqa: E402
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
 django.setup()
 
+from django.db import connection, connections  # noqa: E402
+
 from orderdesk.core.models import uuid7  # noqa: E402
 from orderdesk.delivery.models import Locality  # noqa: E402
 from orderdesk.orders.models import Customer, Order, OrderItem, OrderStatus, QueueState  # noqa: E402
@@ -81,8 +83,6 @@ def analyze() -> None:
     """Table statistics as autovacuum keeps them (it analyzes a table each time a tenth of it has
     changed), also on a server where it is off: plans made from an empty table's statistics
     would scan a store's every order to find the few a batch repeats. Not timed."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute(
             "ANALYZE orders_order, orders_orderitem, orders_customer, orders_orderevent, "
@@ -159,8 +159,6 @@ def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> lis
 
 def run_stream(args: tuple[str, int, int, int, str]) -> tuple[list[float], float]:
     """One sender in its own process: its per-batch rates and its peak RSS."""
-    from django.db import connections
-
     kind, total, batch, seed, run = args
     connections.close_all()
     runner = run_intake if kind == "intake" else run_baseline
@@ -173,8 +171,6 @@ def run_streams(
     *, kind: str, streams: int, total: int, batch: int, run: str
 ) -> tuple[float, float]:
     """`streams` senders at once: the sum of their median rates, the largest peak RSS."""
-    from django.db import connections
-
     connections.close_all()  # no connection may cross the fork
     jobs = [(kind, total // streams, batch, 42 + n, f"{run}s{n}") for n in range(streams)]
     with multiprocessing.get_context("fork").Pool(streams) as pool:
@@ -201,17 +197,13 @@ def main() -> None:
     rng = random.Random(42)
     intake = run_intake(total=args.orders, batch=args.batch, rng=rng, run=run)
     baseline = run_baseline(total=args.baseline_orders, batch=args.batch, rng=rng, run=run)
-    result = {
-        "orders_per_s": round(statistics.median(intake)),
-        "baseline_orders_per_s": round(statistics.median(baseline)),
-        "ratio": round(statistics.median(intake) / statistics.median(baseline), 3),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-    }
     print(
         f"intake: {len(intake)} batches of {args.batch}; baseline: {len(baseline)} batches",
         file=sys.stderr,
     )
-    print(json.dumps(result))
+    result_print(
+        intake=statistics.median(intake), baseline=statistics.median(baseline), rss=peak_rss_mb()
+    )
 
 
 def main_streams(args: argparse.Namespace, run: str) -> None:
@@ -223,11 +215,16 @@ def main_streams(args: argparse.Namespace, run: str) -> None:
         run=run + "b",
     )  # fmt: skip
     print(f"intake and baseline in {args.streams} streams at once", file=sys.stderr)
+    result_print(intake=intake, baseline=baseline, rss=max(intake_rss, baseline_rss))
+
+
+def result_print(*, intake: float, baseline: float, rss: float) -> None:
+    """The last line: the figures as JSON."""
     result = {
         "orders_per_s": round(intake),
         "baseline_orders_per_s": round(baseline),
         "ratio": round(intake / baseline, 3),
-        "peak_rss_mb": round(max(intake_rss, baseline_rss), 1),
+        "peak_rss_mb": round(rss, 1),
     }
     print(json.dumps(result))
 

@@ -214,9 +214,9 @@ def _claim_once(
 ) -> Claim | object | None:
     """One try in one transaction: a Claim; None when nothing is due for this operator; _SKIP
     when the head's customer cannot be called this instant (added to `skipped`). The claim's
-    commit need not wait for its WAL (statements.py) when the transaction is its own, not a
-    caller's with other writes in it."""
-    own_transaction = not connection.in_atomic_block
+    commit need not wait for its WAL (statements.py) unless the claim runs inside a caller's
+    transaction, with other writes in it."""
+    in_callers_transaction = connection.in_atomic_block
     with transaction.atomic():
         head = _queue_head(scope=scope, operator=operator, at=at, skipped=skipped)
         if head is None:
@@ -237,7 +237,7 @@ def _claim_once(
             head=head,
             group=locked.orders,
             at=at,
-            commit_waits=not own_transaction,
+            commit_waits=in_callers_transaction,
         )
 
 

@@ -28,13 +28,18 @@ def _recording(function, seen: list[str]):
     return wrapper
 
 
+def _operator_with_a_customer_due(slug: str):
+    """An operator of a new store, open all day, where one customer's two orders are due."""
+    store, _ = store_create(name="Журнал", slug=slug)
+    _all_hours_window(store)
+    _orders_bulk(store, 2)
+    return user_create(username=f"{slug}-operator", role="operator", store_slugs=[slug])[0]
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
-    store, _ = store_create(name="Журнал", slug="wal")
-    _all_hours_window(store)
-    _orders_bulk(store, 2)
-    operator = user_create(username="wal-operator", role="operator", store_slugs=["wal"])[0]
+    operator = _operator_with_a_customer_due("wal")
     seen_in_claim: list[str] = []
     seen_in_outcome: list[str] = []
     monkeypatch.setattr(
@@ -58,10 +63,7 @@ def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_claim_inside_a_callers_transaction_leaves_its_commit_waiting(monkeypatch):
-    store, _ = store_create(name="Журнал", slug="wal-nested")
-    _all_hours_window(store)
-    _orders_bulk(store, 2)
-    operator = user_create(username="wal-nested", role="operator", store_slugs=["wal-nested"])[0]
+    operator = _operator_with_a_customer_due("wal-nested")
     seen_in_claim: list[str] = []
     monkeypatch.setattr(
         leases, "lease_open_write", _recording(leases.lease_open_write, seen_in_claim)
