@@ -6,7 +6,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import CallAttempt, CallingPolicy, CallResult, Lease, OperatorStateSlice
+from .models import (
+    CallAttempt,
+    CallingPolicy,
+    CallResult,
+    CallTask,
+    Lease,
+    OperatorStateSlice,
+    QueueTier,
+)
 from .rules import windows_parse
 
 
@@ -16,6 +24,7 @@ class CallingPolicyForm(forms.ModelForm):
         fields = (
             "store", "windows", "holidays_off", "retry_rules", "min_gap_minutes",
             "callback_grace_minutes", "pending_check_minutes", "lease_seconds", "cancel_reasons",
+            "priorities",
         )  # fmt: skip
 
     def clean_windows(self):
@@ -33,6 +42,15 @@ class CallingPolicyForm(forms.ModelForm):
                 raise ValidationError(
                     _("Day %(day)s: the window must end after it starts.") % {"day": day}
                 )
+        return raw
+
+    def clean_priorities(self):
+        raw = self.cleaned_data["priorities"] or []
+        if not isinstance(raw, list) or any(t not in QueueTier.values for t in raw):
+            raise ValidationError(
+                _("A list of tiers, most urgent first: %(names)s.")
+                % {"names": ", ".join(QueueTier.values)}
+            )
         return raw
 
     def clean_retry_rules(self):
@@ -66,6 +84,7 @@ class CallingPolicyAdmin(admin.ModelAdmin):
                     "callback_grace_minutes",
                     "pending_check_minutes",
                     "lease_seconds",
+                    "priorities",
                 )
             },
         ),
@@ -91,11 +110,20 @@ class LeaseAdmin(ReadOnlyAdmin):
     raw_id_fields = ("customer",)
 
 
+@admin.register(CallTask)
+class CallTaskAdmin(ReadOnlyAdmin):
+    list_display = ("order", "purpose", "state", "due_at", "attempts_count", "callback_user")
+    list_filter = ("purpose", "state", "store")
+    raw_id_fields = ("order", "customer", "lease", "callback_user")
+    list_select_related = ("order", "callback_user")
+    show_full_result_count = False
+
+
 @admin.register(CallAttempt)
 class CallAttemptAdmin(ReadOnlyAdmin):
     list_display = ("started_at", "ended_at", "operator", "store", "result")
     list_filter = ("result", "store")
-    raw_id_fields = ("customer", "lease", "orders")
+    raw_id_fields = ("customer", "lease", "orders", "tasks")
 
 
 @admin.register(OperatorStateSlice)

@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from orderdesk.accounts.models import Role, User
 from orderdesk.api.auth import user_of
 from orderdesk.core.errors import ValidationFailed
-from orderdesk.orders.representations import order_data
+from orderdesk.orders.representations import order_data, orders_data
 from orderdesk.orders.selectors import order_get
 
 from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
@@ -56,9 +56,20 @@ def attempt_data(attempt: CallAttempt) -> dict:
 
 
 def claim_data(claim: Claim) -> dict:
+    """SPEC 11 "Call tasks": the lease, every task it holds (all the customer's due work in the
+    store), and the customer's orders."""
     return {
         "lease": lease_data(claim.lease, resumed=claim.resumed),
-        "orders": [order_data(order) for order in claim.orders],
+        "tasks": [
+            {
+                "id": str(task.pk),
+                "purpose": task.purpose,
+                "order_id": str(task.order_id),
+                "reason": task.reason,
+            }
+            for task in claim.tasks
+        ],
+        "orders": orders_data(claim.orders),
     }
 
 
@@ -124,7 +135,7 @@ def call_outcome(request: HttpRequest, lease_id: UUID, payload: OutcomeIn):
     )
     return {
         "attempt": attempt_data(outcome.attempt),
-        "orders": [order_data(order) for order in outcome.orders],
+        "orders": orders_data(outcome.orders),
         "replayed": outcome.replayed,
     }
 

@@ -7,3 +7,16 @@ class CallingConfig(AppConfig):
     label = "calling"
     verbose_name = _("Calling")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Calling's part in the order's life (orders.extensions): every order taken in gets
+        its confirmation call; a status change closes the confirmation it ends; the order's
+        representation lists its open call tasks."""
+        from orderdesk.orders import extensions
+
+        from .selectors import order_tasks_parts
+        from .services.tasks import confirmation_tasks_close, confirmation_tasks_open
+
+        extensions.on_orders_created(confirmation_tasks_open)
+        extensions.on_status_changed(confirmation_tasks_close)
+        extensions.representation_part(order_tasks_parts)

@@ -20,6 +20,7 @@ class CallResult(models.TextChoices):
     PENDING_CHECK = "pending_check", _("Pending check")
     CONFIRMED = "confirmed", _("Confirmed")
     CANCELLED = "cancelled", _("Cancelled")
+    RESOLVED = "resolved", _("Resolved")
     ABANDONED = "abandoned", _("Abandoned (lease expired)")
 
 
@@ -37,6 +38,7 @@ RESULT_FLAGS: dict[str, tuple[bool, bool, bool]] = {
     R.PENDING_CHECK:  (True,  False, False),
     R.CONFIRMED:      (True,  True,  True),
     R.CANCELLED:      (True,  True,  False),
+    R.RESOLVED:       (True,  True,  True),
     R.ABANDONED:      (False, False, False),
 }  # fmt: skip
 RETRY_RESULTS = frozenset({R.NO_ANSWER, R.BUSY, R.BAD_CONNECTION, R.WRONG_NUMBER})
@@ -107,6 +109,9 @@ class CallingPolicy(BaseModel):
         _("seconds an operator holds a customer without a heartbeat"), default=300
     )
     cancel_reasons = models.JSONField(_("cancellation reasons"), default=list, blank=True)
+    priorities = models.JSONField(
+        _("queue priorities, most urgent first"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("calling policy")
@@ -137,6 +142,12 @@ class CallingPolicy(BaseModel):
             return [(r["code"], r.get("label") or r["code"]) for r in self.cancel_reasons]
         return [(code, str(label)) for code, label in DEFAULT_CANCEL_REASONS]
 
+    def tier_order(self) -> list[str]:
+        """The store's tiers, most urgent first; tiers it does not name follow in the default
+        order, so no work is ever left out of the queue."""
+        named = [t for t in (self.priorities or []) if t in DEFAULT_PRIORITIES]
+        return list(dict.fromkeys([*named, *DEFAULT_PRIORITIES]))
+
     @property
     def min_gap(self) -> timedelta:
         return timedelta(minutes=self.min_gap_minutes)
@@ -150,6 +161,47 @@ class CallingPolicy(BaseModel):
         return timedelta(seconds=self.lease_seconds)
 
 
+class CallPurpose(models.TextChoices):
+    """Why the contact center calls: every piece of calling work is a call task of one purpose."""
+
+    CONFIRMATION = "confirmation", _("Confirmation")
+    DELIVERY_PROBLEM = "delivery_problem", _("Delivery problem")
+    FEEDBACK = "feedback", _("Feedback")
+    BACK_IN_STOCK = "back_in_stock", _("Back in stock")
+
+
+class CallTaskState(models.TextChoices):
+    """Where a call task is. For a confirmation task this is the order's queue state (SPEC 2);
+    `done` and `cancelled` close a task (its work finished, or no longer needed)."""
+
+    QUEUED = "queued", _("In call queue")
+    IN_CALL = "in_call", _("In call")
+    CALLBACK = "callback", _("Repeat call")
+    PENDING_CHECK = "pending_check", _("Pending check")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+T = CallTaskState
+WAITING_STATES = (T.QUEUED, T.CALLBACK)  # may be claimed when due
+OPEN_STATES = (T.QUEUED, T.IN_CALL, T.CALLBACK, T.PENDING_CHECK, T.UNREACHABLE)
+CLOSED_STATES = (T.DONE, T.CANCELLED)
+
+
+class QueueTier(models.TextChoices):
+    """The tiers a store orders its queue by (CallingPolicy.priorities)."""
+
+    CALLBACKS = "callbacks", _("Due callbacks")
+    NEW_CONFIRMATIONS = "new_confirmations", _("New orders to confirm")
+    DELIVERY_PROBLEMS = "delivery_problems", _("Delivery problems")
+    RETRIES = "retries", _("Repeat confirmation calls")
+    OTHER = "other", _("Feedback and back-in-stock calls")
+
+
+DEFAULT_PRIORITIES = [tier.value for tier in QueueTier]
+
+
 class LeaseEnd(models.TextChoices):
     OUTCOME = "outcome", _("Outcome recorded")
     EXPIRED = "expired", _("Expired")
@@ -157,8 +209,9 @@ class LeaseEnd(models.TextChoices):
 
 
 class Lease(models.Model):
-    """One operator holding one customer's awaiting orders of one store, until an outcome or
-    expiry. `held` remembers each order's queue place at claim time, to restore it on expiry."""
+    """One operator holding one customer's due call tasks of one store, until an outcome or
+    expiry. `held` remembers each task's place at claim time (`id`, `order_id`, `state`,
+    `due_at`, `callback_user_id`), to restore it on expiry."""
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
     operator = models.ForeignKey(
@@ -206,11 +259,163 @@ class Lease(models.Model):
 
     @property
     def order_ids(self) -> list[str]:
+        """The held tasks' orders, each once, in the order they were taken."""
+        return list(dict.fromkeys(entry["order_id"] for entry in self.held))
+
+    @property
+    def task_ids(self) -> list[str]:
         return [entry["id"] for entry in self.held]
 
     @property
     def is_live(self) -> bool:
         return self.ended_at is None
+
+
+class CallTask(models.Model):
+    """One piece of calling work about one order: confirm it, sort out a delivery problem, ask
+    for feedback, tell of goods back in stock. The queue is a query over the waiting tasks
+    (selectors.queue_head_lock); claims, outcomes, retries, callbacks, pending checks, expiry
+    and the supervisor's actions move tasks, whatever their purpose.
+
+    `timezone` and `language` are the order's, copied when the task opens, so that the queue's
+    indexes can serve "due, in a zone inside its window, in the operator's languages" without
+    reading orders. `callback_user`: the operator a callback or a parked check belongs to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    # store and customer: indexed by the queue's and the customer's composite indexes only.
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    customer = models.ForeignKey(
+        "orders.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="call_tasks", db_index=False
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=CallPurpose.choices)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CallTaskState.choices, default=T.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    timezone = models.CharField(_("customer's time zone"), max_length=64)
+    language = models.CharField(_("language"), max_length=2, default="ru")
+    callback_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    lease = models.ForeignKey(
+        Lease,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        db_index=False,
+    )
+    attempts_count = models.PositiveIntegerField(_("attempts"), default=0)
+    first_call_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("call task")
+        verbose_name_plural = _("call tasks")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=CallPurpose.values), name="calling_task_purpose"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=CallTaskState.values), name="calling_task_state"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=T.IN_CALL, lease__isnull=False)
+                | (~models.Q(state=T.IN_CALL) & models.Q(lease__isnull=True)),
+                name="calling_task_lease_only_in_call",
+            ),
+            # One open task per order and purpose: a second delivery problem reopens nothing.
+            models.UniqueConstraint(
+                fields=["order", "purpose"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="calling_task_one_open_per_order_purpose",
+            ),
+        ]
+        indexes = [
+            # The queue (selectors.queue_candidates): one small partial index per tier, read per
+            # (store, zone) in due order, so tasks of zones outside their window never stand
+            # in front of those that may be called.
+            models.Index(
+                fields=["callback_user", "due_at"],
+                condition=models.Q(state=T.CALLBACK, callback_user__isnull=False),
+                name="calling_task_callback_own_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "due_at", "id"],
+                condition=models.Q(state=T.CALLBACK, callback_user__isnull=True),
+                name="calling_task_callback_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "due_at", "id"],
+                condition=models.Q(
+                    state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count=0
+                ),
+                name="calling_task_new_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "due_at", "id"],
+                condition=models.Q(
+                    state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count__gt=0
+                ),
+                name="calling_task_retry_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "due_at", "id"],
+                condition=models.Q(state=T.QUEUED, purpose=CallPurpose.DELIVERY_PROBLEM),
+                name="calling_task_problem_idx",
+            ),
+            models.Index(
+                fields=["store", "timezone", "due_at", "id"],
+                condition=models.Q(
+                    state=T.QUEUED, purpose__in=[CallPurpose.FEEDBACK, CallPurpose.BACK_IN_STOCK]
+                ),
+                name="calling_task_other_idx",
+            ),
+            # the zones present among waiting tasks (a loose index scan)
+            models.Index(
+                fields=["timezone"],
+                condition=models.Q(state__in=WAITING_STATES),
+                name="calling_task_zone_idx",
+            ),
+            # the customer's tasks a lease takes along; an order's open tasks
+            models.Index(
+                fields=["customer", "store"],
+                condition=models.Q(state__in=OPEN_STATES),
+                name="calling_task_customer_idx",
+            ),
+            models.Index(fields=["order", "state"], name="calling_task_order_idx"),
+            # the tasks a lease holds (outcome, heartbeat, expiry)
+            models.Index(
+                fields=["lease"],
+                condition=models.Q(state=T.IN_CALL),
+                name="calling_task_lease_idx",
+            ),
+            # parked checks coming due; the live view's lists per state
+            models.Index(
+                fields=["state", "store", "due_at"],
+                condition=models.Q(state__in=[T.PENDING_CHECK, T.UNREACHABLE, T.CALLBACK]),
+                name="calling_task_parked_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.order_id} {self.state}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
 
 
 class CallAttempt(models.Model):
@@ -232,6 +437,7 @@ class CallAttempt(models.Model):
         "orders.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     orders = models.ManyToManyField("orders.Order", related_name="call_attempts")
+    tasks = models.ManyToManyField(CallTask, related_name="attempts")
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
     result = models.CharField(_("result"), max_length=20, choices=CallResult.choices)

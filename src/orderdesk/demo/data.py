@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.accounts.services import user_create
+from orderdesk.calling.models import CallTask
 from orderdesk.catalog.models import Category, Product
 from orderdesk.delivery.models import Locality
 from orderdesk.orders.models import Order
@@ -153,6 +154,5 @@ def _orders_create(
     # Spread arrival times over the last two days so the queue has some age to show.
     for order in Order.objects.filter(store=store).only("pk"):
         arrived = timezone.now() - timedelta(minutes=rng.randint(1, 2 * 24 * 60))
-        Order.objects.filter(pk=order.pk).update(
-            created_at=arrived, next_call_at=arrived, status_changed_at=arrived
-        )
+        Order.objects.filter(pk=order.pk).update(created_at=arrived, status_changed_at=arrived)
+        CallTask.objects.filter(order_id=order.pk).update(due_at=arrived, created_at=arrived)

@@ -34,12 +34,11 @@ class OrderAdmin(admin.ModelAdmin):
         "external_id",
         "store",
         "status",
-        "queue_state",
         "locality_name",
         "masked_phone",
         "created_at",
     )
-    list_filter = ("status", "queue_state", "store", "source", "needs_address_check")
+    list_filter = ("status", "store", "source", "needs_address_check")
     search_fields = ("external_id",)
     list_select_related = ("store", "customer")
     inlines = [OrderItemInline, OrderEventInline]

@@ -15,7 +15,7 @@ from orderdesk.core.errors import ValidationFailed
 
 from .intake import OrderIn
 from .models import OrderStatus
-from .representations import order_data
+from .representations import order_data, orders_data
 from .selectors import order_get, orders_list
 from .services import IntakeResult, order_view_record, orders_intake, orders_view_record
 
@@ -86,18 +86,23 @@ def orders_bulk_create(request: HttpRequest):
             [{"field": "orders", "code": "invalid", "message": f"a list of 1 to {BULK_MAX} orders"}]
         )
     results = orders_intake(store=store, payloads=payloads, actor_label=f"store:{store.slug}")
-    rows = [_bulk_row(r) for r in results]
+    stored = [r for r in results if not r.errors]
+    data = orders_data(
+        [r.order for r in stored], items_by_order={r.order.pk: r.items for r in stored if r.items}
+    )
+    data_by_index = {r.index: d for r, d in zip(stored, data, strict=True)}
+    rows = [_bulk_row(r, data_by_index.get(r.index)) for r in results]
     counts = {
         k: sum(1 for r in rows if r["result"] == k) for k in ("created", "existing", "failed")
     }
     return {"results": rows, **counts}
 
 
-def _bulk_row(result: IntakeResult) -> dict[str, Any]:
+def _bulk_row(result: IntakeResult, order: dict[str, Any] | None) -> dict[str, Any]:
     if result.errors:
         return {"index": result.index, "result": "failed", "errors": result.errors}
     kind = "created" if result.created else "existing"
-    return {"index": result.index, "result": kind, "order": _result_data(result)}
+    return {"index": result.index, "result": kind, "order": order}
 
 
 @router.get("/{order_id}", response=dict, summary="One order with its timeline")
@@ -146,4 +151,4 @@ def order_list(
         params = request.GET.copy()
         params["offset"], params["limit"] = str(offset + limit), str(limit)
         next_url = f"{reverse('api:order_list')}?{params.urlencode()}"
-    return {"items": [order_data(o) for o in page], "count": count, "next": next_url}
+    return {"items": orders_data(page), "count": count, "next": next_url}

@@ -32,16 +32,6 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset({S.NEW, S.AWAITING_CONFIRMATION, S.CONFIRMED, S.IN_FULFILMENT})
 
 
-class QueueState(models.TextChoices):
-    """Where an order awaiting confirmation is in calling; empty in every other status."""
-
-    QUEUED = "queued", _("In call queue")
-    IN_CALL = "in_call", _("In call")
-    CALLBACK = "callback", _("Repeat call")
-    PENDING_CHECK = "pending_check", _("Pending check")
-    UNREACHABLE = "unreachable", _("Unreachable")
-
-
 class Source(models.TextChoices):
     WEBSITE = "website", _("Website")
     KASPI = "kaspi", _("Kaspi")
@@ -98,8 +88,7 @@ class Customer(BaseModel):
 
 class Order(BaseModel):
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
-    # No index of their own: (store, external_id) and (customer, status) lead with them, and
-    # every index is one more write on each queue move.
+    # No index of their own: (store, external_id) and (customer, status) lead with them.
     store = models.ForeignKey(
         "stores.Store", on_delete=models.PROTECT, related_name="orders", db_index=False
     )
@@ -112,9 +101,6 @@ class Order(BaseModel):
     )
     status = models.CharField(
         _("status"), max_length=32, choices=OrderStatus.choices, default=S.NEW
-    )
-    queue_state = models.CharField(
-        _("queue state"), max_length=20, choices=QueueState.choices, blank=True, default=""
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=100, blank=True)
@@ -166,29 +152,6 @@ class Order(BaseModel):
         _("earliest possible delivery date"), null=True, blank=True
     )
     delivery_on = models.DateField(_("agreed delivery date"), null=True, blank=True)
-    # Calling: owned by the calling app's services.
-    next_call_at = models.DateTimeField(null=True, blank=True)
-    # Set on few orders at a time: indexed only where set (Meta.indexes).
-    callback_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    lease_id = models.UUIDField(null=True, blank=True)
-    lease_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    attempts_count = models.PositiveIntegerField(default=0)
-    first_call_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -202,13 +165,6 @@ class Order(BaseModel):
                 condition=models.Q(status__in=OrderStatus.values), name="orders_order_status_valid"
             ),
             models.CheckConstraint(
-                condition=(
-                    models.Q(status=S.AWAITING_CONFIRMATION, queue_state__in=QueueState.values)
-                    | (~models.Q(status=S.AWAITING_CONFIRMATION) & models.Q(queue_state=""))
-                ),
-                name="orders_order_queue_state_only_while_awaiting",
-            ),
-            models.CheckConstraint(
                 condition=~models.Q(status=S.CANCELLED) | ~models.Q(cancel_reason=""),
                 name="orders_order_cancel_has_reason",
             ),
@@ -218,58 +174,6 @@ class Order(BaseModel):
             models.Index(fields=["store", "-updated_at"], name="orders_store_updated_idx"),
             # the customer's other open orders
             models.Index(fields=["customer", "status"], name="orders_customer_status_idx"),
-            # The call queue (calling.selectors): one small partial index per claim tier.
-            # Callbacks for anyone, new orders and retries are read per (store, zone) in
-            # next_call_at order, so orders of zones outside their window never stand in front
-            # of the ones that may be called; plus the distinct zones of the dialable rows.
-            models.Index(
-                fields=["callback_user", "next_call_at"],
-                condition=models.Q(queue_state="callback"),
-                name="orders_queue_callback_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "next_call_at", "id"],
-                condition=models.Q(queue_state="callback", callback_user__isnull=True),
-                name="orders_queue_callback_zone_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "next_call_at", "id"],
-                condition=models.Q(queue_state="queued", attempts_count=0),
-                name="orders_queue_new_zone_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "next_call_at", "id"],
-                condition=models.Q(queue_state="queued", attempts_count__gt=0),
-                name="orders_queue_retry_zone_idx",
-            ),
-            models.Index(
-                fields=["timezone"],
-                condition=models.Q(queue_state__in=["queued", "callback"]),
-                name="orders_queue_zone_idx",
-            ),
-            # calling: the orders a lease holds (outcome, heartbeat, expiry)
-            models.Index(
-                fields=["lease_id"],
-                condition=models.Q(queue_state="in_call"),
-                name="orders_queue_lease_idx",
-            ),
-            # an operator's orders in a call; the users a queue field names
-            models.Index(
-                fields=["lease_user"],
-                condition=models.Q(lease_user__isnull=False),
-                name="orders_lease_user_idx",
-            ),
-            models.Index(
-                fields=["callback_user"],
-                condition=models.Q(callback_user__isnull=False),
-                name="orders_callback_user_idx",
-            ),
-            # calling jobs: parked orders (pending check) coming due
-            models.Index(
-                fields=["next_call_at"],
-                condition=models.Q(queue_state="pending_check"),
-                name="orders_queue_pending_idx",
-            ),
         ]
 
     def __str__(self) -> str:
@@ -312,7 +216,7 @@ class OrderItem(models.Model):
 class OrderEventType(models.TextChoices):
     CREATED = "created", _("Created")
     STATUS_CHANGED = "status_changed", _("Status changed")
-    QUEUE_CHANGED = "queue_changed", _("Queue state changed")
+    QUEUE_CHANGED = "queue_changed", _("Queue state changed")  # a call task moved
     UPDATED = "updated", _("Changed")
     ITEM_ADDED = "item_added", _("Item added")
     ITEM_CHANGED = "item_changed", _("Item changed")

@@ -1,7 +1,9 @@
 """The order as the API shows it and as webhooks carry it: one shape, built in one place."""
 
+from collections.abc import Sequence
 from typing import Any
 
+from .extensions import representation_parts_read
 from .models import Order, OrderEvent
 
 
@@ -9,10 +11,32 @@ def _date(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def orders_data(orders: Sequence[Order], *, items_by_order: dict | None = None) -> list[dict]:
+    """Several orders at once: what other apps add (the call tasks) is read once for all.
+    `items_by_order` (order id → items) when they are already in hand, as in bulk intake."""
+    parts = representation_parts_read(orders)
+    return [
+        order_data(
+            order,
+            items=(items_by_order or {}).get(order.pk),
+            parts=parts.get(order.pk, {}),
+        )
+        for order in orders
+    ]
+
+
 def order_data(
-    order: Order, *, items=None, timeline: list[OrderEvent] | None = None
+    order: Order,
+    *,
+    items=None,
+    timeline: list[OrderEvent] | None = None,
+    parts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """`items` may be passed when they are already in hand (bulk intake) to spare a query."""
+    """`items` may be passed when they are already in hand (bulk intake) to spare a query;
+    `parts`, what `orders_data` read for this order from the other apps (read here when not
+    given): `queue_state` and `tasks` come from calling."""
+    if parts is None:
+        parts = representation_parts_read([order]).get(order.pk, {})
     customer = order.customer
     data: dict[str, Any] = {
         "id": str(order.pk),
@@ -20,7 +44,7 @@ def order_data(
         "store": order.store.slug,
         "source": order.source,
         "status": order.status,
-        "queue_state": order.queue_state or None,
+        "queue_state": parts.get("queue_state"),
         "cancel_reason": order.cancel_reason or None,
         "customer": {
             "name": customer.name,
@@ -71,6 +95,7 @@ def order_data(
         "comment": order.comment,
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
+        "tasks": parts.get("tasks", []),
     }
     if timeline is not None:
         data["timeline"] = [event_data(event) for event in timeline]

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from orderdesk.accounts.models import Role, User
@@ -14,16 +14,15 @@ ORDER_RELATED = ("store", "customer", "locality", "carrier")
 
 
 def orders_visible_to_user(*, user: User) -> QuerySet[Order]:
-    """Admins see every store, supervisors their stores, operators the orders they hold or held."""
+    """Admins see every store, supervisors their stores, operators the orders they hold or held
+    (taking a call and recording its outcome both write the operator's own timeline events)."""
     orders = Order.objects.all()
     if user.role == Role.ADMIN:
         return orders
     if user.role == Role.SUPERVISOR:
         return orders.filter(store__in=user.stores.all())
-    from orderdesk.calling.models import CallAttempt
-
-    attempted = CallAttempt.orders.through.objects.filter(callattempt__operator=user)
-    return orders.filter(Q(lease_user=user) | Q(pk__in=attempted.values("order_id")))
+    worked = OrderEvent.objects.filter(actor=user).values("order_id")
+    return orders.filter(pk__in=worked)
 
 
 def orders_visible(*, store: Store | None = None, user: User | None = None) -> QuerySet[Order]:

@@ -10,7 +10,14 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
-from orderdesk.calling.models import CallAttempt, Lease
+from orderdesk.calling.checks import (
+    ADDRESS_CHECK_REQUIRED,
+    ADDRESS_FIELD_MISSING,
+    CALLBACK_MAX_AHEAD,
+    Decision,
+    order_confirm_errors,
+)
+from orderdesk.calling.models import CallAttempt, CallTaskState, Lease
 from orderdesk.calling.rules import pending_check_due, window_next_open
 from orderdesk.calling.selectors import (
     calling_policy_get,
@@ -18,20 +25,13 @@ from orderdesk.calling.selectors import (
     holidays_for,
     lease_orders,
 )
-from orderdesk.calling.services.outcomes import (
-    ADDRESS_CHECK_REQUIRED,
-    ADDRESS_FIELD_MISSING,
-    CALLBACK_MAX_AHEAD,
-    Decision,
-    order_confirm_errors,
-)
 from orderdesk.catalog.models import Product
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
-from orderdesk.orders.models import Elevator, Order, OrderEvent, QueueState
+from orderdesk.orders.models import Elevator, Order, OrderEvent
 
 from .models import Situation
-from .selectors import SpeechLine, script_for_order, script_language_of
+from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
 
 
@@ -307,9 +307,16 @@ def call_card_build(
 ) -> CallCard:
     """`form`: the outcome form as typed so far (decisions, dates, reasons), for the checklist."""
     form = form or {}
-    everything = lease_orders(lease=lease)
+    everything = queue_tasks_attach(lease_orders(lease=lease))
     held_ids = set(lease.order_ids)
-    held = [o for o in everything if str(o.pk) in held_ids and o.queue_state == QueueState.IN_CALL]
+    held = [
+        o
+        for o in everything
+        if str(o.pk) in held_ids
+        and o.queue_task is not None
+        and o.queue_task.state == CallTaskState.IN_CALL
+        and o.queue_task.lease_id == lease.pk
+    ]
     cards = []
     for order in held:
         oc = _date_choice(order=order, dates=order_delivery_dates(order=order, at=at), at=at)

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Min, Q, QuerySet
 
 from orderdesk.accounts.models import Role, User
-from orderdesk.orders.models import Order, OrderEvent, OrderStatus, QueueState, Source
+from orderdesk.calling.models import (
+    OPEN_STATES,
+    CallPurpose,
+    CallTask,
+    CallTaskState,
+    Lease,
+    OperatorState,
+    OperatorStateSlice,
+)
+from orderdesk.orders.models import Order, OrderEvent, Source
 from orderdesk.stores.models import Store
 
 from .models import ScriptLanguage, ScriptSource, SpeechModule
@@ -72,21 +81,21 @@ class QueueRow:
 
 
 def queue_summary(*, stores: QuerySet[Store]) -> list[QueueRow]:
-    """Orders awaiting confirmation by store and queue state, with the age of the oldest."""
+    """Open call tasks by store and state, with the age of the oldest (its order's)."""
     rows = (
-        Order.objects.filter(store__in=stores, status=OrderStatus.AWAITING_CONFIRMATION)
-        .values("store_id", "queue_state")
-        .annotate(count=Count("id"), oldest_at=Min("created_at"))
+        CallTask.objects.filter(store__in=stores, state__in=OPEN_STATES)
+        .values("store_id", "state")
+        .annotate(count=Count("id"), oldest_at=Min("order__created_at"))
         .order_by()
     )
     by_id = {store.pk: store for store in stores}
-    labels = dict(QueueState.choices)
-    order = {state: i for i, state in enumerate(QueueState.values)}
+    labels = dict(CallTaskState.choices)
+    order = {state: i for i, state in enumerate(CallTaskState.values)}
     result = [
         QueueRow(
             store=by_id[row["store_id"]],
-            state=row["queue_state"],
-            state_label=str(labels.get(row["queue_state"], row["queue_state"])),
+            state=row["state"],
+            state_label=str(labels.get(row["state"], row["state"])),
             count=row["count"],
             oldest_at=row["oldest_at"],
         )
@@ -95,42 +104,19 @@ def queue_summary(*, stores: QuerySet[Store]) -> list[QueueRow]:
     return sorted(result, key=lambda r: (r.store.name, order.get(r.state, 99)))
 
 
-def callbacks_due(*, stores: QuerySet[Store], now: datetime, limit: int = 50) -> QuerySet[Order]:
+def callbacks_due(*, stores: QuerySet[Store], now: datetime, limit: int = 50) -> QuerySet[CallTask]:
     return (
-        Order.objects.filter(
-            store__in=stores,
-            status=OrderStatus.AWAITING_CONFIRMATION,
-            queue_state=QueueState.CALLBACK,
-            next_call_at__lte=now,
-        )
-        .select_related("store", "customer", "callback_user")
-        .order_by("next_call_at")[:limit]
+        CallTask.objects.filter(store__in=stores, state=CallTaskState.CALLBACK, due_at__lte=now)
+        .select_related("order__store", "order__customer", "callback_user")
+        .order_by("due_at")[:limit]
     )
 
 
-def orders_in_state(
-    *, stores: QuerySet[Store], queue_state: str, limit: int = 50
-) -> QuerySet[Order]:
+def tasks_in_state(*, stores: QuerySet[Store], state: str, limit: int = 50) -> QuerySet[CallTask]:
     return (
-        Order.objects.filter(
-            store__in=stores, status=OrderStatus.AWAITING_CONFIRMATION, queue_state=queue_state
-        )
-        .select_related("store", "customer", "lease_user", "callback_user")
-        .order_by("updated_at")[:limit]
-    )
-
-
-def orders_held(*, stores: QuerySet[Store], now: datetime) -> QuerySet[Order]:
-    """Orders in a live call (a lease not yet expired), with who holds them."""
-    return (
-        Order.objects.filter(
-            store__in=stores,
-            status=OrderStatus.AWAITING_CONFIRMATION,
-            lease_user__isnull=False,
-            lease_expires_at__gt=now,
-        )
-        .select_related("store", "customer", "lease_user")
-        .order_by("lease_user__username")
+        CallTask.objects.filter(store__in=stores, state=state)
+        .select_related("order__store", "order__customer", "callback_user", "lease__operator")
+        .order_by("due_at", "created_at")[:limit]
     )
 
 
@@ -140,10 +126,33 @@ def operator_history(*, user: User, since: datetime | None = None) -> QuerySet[O
     if since is not None:
         touched = touched.filter(created_at__gte=since)
     return (
-        Order.objects.filter(Q(lease_user=user) | Q(pk__in=touched.values("order_id")))
+        Order.objects.filter(
+            Q(
+                pk__in=CallTask.objects.filter(
+                    lease__operator=user, lease__ended_at__isnull=True
+                ).values("order_id")
+            )
+            | Q(pk__in=touched.values("order_id"))
+        )
         .select_related("store", "customer")
         .order_by("-updated_at")
     )
+
+
+def queue_tasks_attach(orders: list[Order]) -> list[Order]:
+    """Each order with `queue_task`: its confirmation call task (the open one, else the last),
+    whose state is the order's queue state (one read for all the orders)."""
+    tasks: dict = {}
+    for task in (
+        CallTask.objects.filter(order__in=orders, purpose=CallPurpose.CONFIRMATION)
+        .select_related("callback_user")
+        .order_by("created_at")
+    ):
+        if task.order_id not in tasks or not tasks[task.order_id].is_open:
+            tasks[task.order_id] = task
+    for order in orders:
+        order.queue_task = tasks.get(order.pk)
+    return orders
 
 
 def age_of(moment: datetime | None, now: datetime) -> timedelta | None:
@@ -165,8 +174,6 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
     """Operators of these stores: their state, since when, and the customer they are on. An
     operator may also work stores this board does not cover: a call for one of those is not
     shown (its customer belongs to another tenant)."""
-    from orderdesk.calling.models import Lease, OperatorState, OperatorStateSlice
-
     operators = list(
         User.objects.filter(role=Role.OPERATOR, is_active=True, stores__in=stores)
         .distinct()

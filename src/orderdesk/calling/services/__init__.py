@@ -1,5 +1,8 @@
 """Every write of calling. Callers (API, operator workspace, jobs) import from here.
 
+Call tasks (every piece of calling work, whatever its purpose):
+- `call_task_open(*, order, purpose, reason="", due_at=None, actor=None, at=None) -> CallTask`
+- `tasks_move(*, tasks, state, fields=None, only_if=None, actor=None, …) -> int`
 Claim and lease:
 - `call_next_claim(*, operator, at=None) -> Claim | None`
 - `lease_heartbeat(*, lease_id, operator, at=None) -> Lease` (409 LEASE_NOT_HELD when gone)
@@ -7,8 +10,7 @@ Claim and lease:
 Outcome:
 - `call_outcome_record(*, lease_id, operator, result, notes="", callback_at=None,
   personal=False, reason="", decisions=(), at=None) -> OutcomeResult`
-- `order_confirm_errors(*, order, delivery_on, at) -> list[dict]` (the confirmation checks)
-- `callback_at_errors(*, orders, policy, callback_at, at) -> list[dict]`
+- the checks and their error codes: `calling.checks` (re-exported here)
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
 Supervision:
@@ -18,6 +20,23 @@ Supervision:
 - `order_unreachable_decide(*, order, decision, supervisor, reason="") -> Order`
 Jobs: `pending_checks_release(*, at=None)`, `callbacks_release(*, at=None)`."""
 
+from ..checks import (
+    ADDRESS_CHECK_REQUIRED,
+    ADDRESS_FIELD_MISSING,
+    CALLBACK_AT_MISSING,
+    CALLBACK_AT_PAST,
+    CALLBACK_AT_TOO_FAR,
+    CALLBACK_OUTSIDE_WINDOW,
+    CANCEL_REASON_INVALID,
+    DECISION_INVALID,
+    DECISION_MISSING,
+    DECISION_UNKNOWN_ORDER,
+    OUTCOME_RESULT_INVALID,
+    Decision,
+    OrderDecision,
+    callback_at_errors,
+    order_confirm_errors,
+)
 from .housekeeping import callbacks_release, pending_checks_release
 from .leases import (
     LEASE_NOT_HELD,
@@ -33,25 +52,7 @@ from .operators import (
     OPERATOR_STATE_INVALID,
     operator_state_set,
 )
-from .outcomes import (
-    ADDRESS_CHECK_REQUIRED,
-    ADDRESS_FIELD_MISSING,
-    CALLBACK_AT_MISSING,
-    CALLBACK_AT_PAST,
-    CALLBACK_AT_TOO_FAR,
-    CALLBACK_OUTSIDE_WINDOW,
-    CANCEL_REASON_INVALID,
-    DECISION_INVALID,
-    DECISION_MISSING,
-    DECISION_UNKNOWN_ORDER,
-    OUTCOME_RESULT_INVALID,
-    Decision,
-    OrderDecision,
-    OutcomeResult,
-    call_outcome_record,
-    callback_at_errors,
-    order_confirm_errors,
-)
+from .outcomes import OutcomeResult, call_outcome_record
 from .supervision import (
     LEASE_NOT_LIVE,
     OPERATOR_NOT_ELIGIBLE,
@@ -66,6 +67,14 @@ from .supervision import (
     order_call_requeue,
     order_unreachable_decide,
 )
+from .tasks import (
+    CALL_TASK_PURPOSE_INVALID,
+    ORDER_QUEUE_CONFLICT,
+    call_task_open,
+    confirmation_tasks_close,
+    confirmation_tasks_open,
+    tasks_move,
+)
 
 __all__ = [
     "ADDRESS_CHECK_REQUIRED",
@@ -74,6 +83,7 @@ __all__ = [
     "CALLBACK_AT_PAST",
     "CALLBACK_AT_TOO_FAR",
     "CALLBACK_OUTSIDE_WINDOW",
+    "CALL_TASK_PURPOSE_INVALID",
     "CANCEL_REASON_INVALID",
     "DECISION_INVALID",
     "DECISION_MISSING",
@@ -88,6 +98,7 @@ __all__ = [
     "ORDER_IN_CALL",
     "ORDER_NOT_IN_CALLING",
     "ORDER_NOT_UNREACHABLE",
+    "ORDER_QUEUE_CONFLICT",
     "OUTCOME_RESULT_INVALID",
     "UNREACHABLE_DECISION_INVALID",
     "Claim",
@@ -97,8 +108,11 @@ __all__ = [
     "UnreachableDecision",
     "call_next_claim",
     "call_outcome_record",
+    "call_task_open",
     "callback_at_errors",
     "callbacks_release",
+    "confirmation_tasks_close",
+    "confirmation_tasks_open",
     "lease_abandon",
     "lease_heartbeat",
     "lease_reassign",
@@ -109,4 +123,5 @@ __all__ = [
     "order_confirm_errors",
     "order_unreachable_decide",
     "pending_checks_release",
+    "tasks_move",
 ]

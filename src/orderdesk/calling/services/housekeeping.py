@@ -1,4 +1,4 @@
-"""Calling's periodic chores: parked orders coming back, personal callbacks nobody will take."""
+"""Calling's periodic chores: parked tasks coming back, personal callbacks nobody will take."""
 
 from datetime import datetime
 
@@ -6,30 +6,29 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from orderdesk.orders.models import Order, QueueState
-from orderdesk.orders.services import orders_queue_move
-
+from ..models import CallTask, CallTaskState
 from ..selectors import calling_policies_for, operators_working
+from .tasks import tasks_move
 
 BATCH = 500
 
 
 def pending_checks_release(*, at: datetime | None = None) -> int:
-    """Orders parked for a delivery check whose time has come become a callback for the operator
-    who parked them (SPEC 3: "when answered, the operator calls back")."""
+    """Tasks parked for a delivery check whose time has come become a callback for the
+    operator who parked them (SPEC 3: "when answered, the operator calls back")."""
     at = at or timezone.now()
     with transaction.atomic():
         due = list(
-            Order.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(queue_state=QueueState.PENDING_CHECK, next_call_at__lte=at)
-            .only("id", "queue_state", "callback_user_id")
-            .order_by("next_call_at")[:BATCH]
+            CallTask.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=CallTaskState.PENDING_CHECK, due_at__lte=at)
+            .only("id", "order_id", "purpose", "state", "callback_user_id")
+            .order_by("due_at")[:BATCH]
         )
-        for order in due:
-            orders_queue_move(
-                orders=[order],
-                queue_state=QueueState.CALLBACK,
-                only_if=Q(queue_state=QueueState.PENDING_CHECK),
+        for task in due:
+            tasks_move(
+                tasks=[task],
+                state=CallTaskState.CALLBACK,
+                only_if=Q(state=CallTaskState.PENDING_CHECK),
                 actor_label="system",
                 data={"reason": "check_due"},
                 at=at,
@@ -43,31 +42,27 @@ def callbacks_release(*, at: datetime | None = None) -> int:
     at = at or timezone.now()
     with transaction.atomic():
         due = list(
-            Order.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(
-                queue_state=QueueState.CALLBACK,
-                callback_user__isnull=False,
-                next_call_at__lte=at,
-            )
-            .only("id", "store_id", "queue_state", "callback_user_id", "next_call_at")
-            .order_by("next_call_at")[:BATCH]
+            CallTask.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(state=CallTaskState.CALLBACK, callback_user__isnull=False, due_at__lte=at)
+            .only("id", "order_id", "purpose", "store_id", "state", "callback_user_id", "due_at")
+            .order_by("due_at")[:BATCH]
         )
-        policies = calling_policies_for(store_ids={order.store_id for order in due})
-        working = operators_working(operator_ids={order.callback_user_id for order in due})
+        policies = calling_policies_for(store_ids={task.store_id for task in due})
+        working = operators_working(operator_ids={task.callback_user_id for task in due})
         released = [
-            order
-            for order in due
-            if order.callback_user_id not in working
-            and order.next_call_at + policies[order.store_id].callback_grace <= at
+            task
+            for task in due
+            if task.callback_user_id not in working
+            and task.due_at + policies[task.store_id].callback_grace <= at
         ]
-        for order in released:
-            orders_queue_move(
-                orders=[order],
-                queue_state=QueueState.CALLBACK,
+        for task in released:
+            tasks_move(
+                tasks=[task],
+                state=CallTaskState.CALLBACK,
                 fields={"callback_user": None},
-                only_if=Q(queue_state=QueueState.CALLBACK, callback_user_id=order.callback_user_id),
+                only_if=Q(state=CallTaskState.CALLBACK, callback_user_id=task.callback_user_id),
                 actor_label="system",
-                data={"reason": "operator_absent", "operator": order.callback_user_id},
+                data={"reason": "operator_absent", "operator": task.callback_user_id},
                 at=at,
             )
     return len(released)

@@ -1,7 +1,8 @@
-"""What a supervisor does with the queue: put an order back to be called, or hand it to one
-operator (unreachable orders, wrong numbers, parked checks, callbacks nobody takes); free or
-reassign a call in progress; decide an order whose attempts are exhausted. Composed from the
-lease's own abandon and the orders services, each action one transaction."""
+"""What a supervisor does with the queue: put an order's call back to be made, or hand it to one
+operator (unreachable, wrong numbers, parked checks, callbacks nobody takes); free or reassign a
+call in progress; decide an order whose attempts are exhausted. Composed from the lease's own
+abandon, the task moves and the orders services, each action one transaction. The actions work
+on an order's confirmation task, or on any task given by id."""
 
 from datetime import datetime
 
@@ -12,18 +13,18 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import Order, OrderEventType, OrderStatus, QueueState
+from orderdesk.orders.models import Order, OrderEventType, OrderStatus
 from orderdesk.orders.services import (
     ORDER_CANCEL_REASON_MISSING,
     order_event_record,
     order_lock,
     order_status_change,
-    orders_queue_move,
 )
 
-from ..models import Lease, LeaseEnd
+from ..models import OPEN_STATES, CallPurpose, CallTask, CallTaskState, Lease, LeaseEnd
 from ..selectors import cancel_reasons_for
 from .leases import lease_abandon
+from .tasks import tasks_move
 
 ORDER_NOT_IN_CALLING = "order_not_in_calling"
 ORDER_IN_CALL = "order_in_call"
@@ -44,13 +45,14 @@ def order_call_requeue(
     attempts still count towards the store's retry limits."""
     at = at or timezone.now()
     order = order_lock(order_id=order.pk)
-    if order.status != OrderStatus.AWAITING_CONFIRMATION:
+    task = _confirmation_task_lock(order=order)
+    if order.status != OrderStatus.AWAITING_CONFIRMATION or task is None:
         raise ApplicationError(
             ORDER_NOT_IN_CALLING,
             _("Only an order awaiting confirmation can be queued for a call."),
             status_code=409,
         )
-    if order.queue_state == QueueState.IN_CALL:
+    if task.state == CallTaskState.IN_CALL:
         raise ApplicationError(
             ORDER_IN_CALL, _("An operator is on a call about this order."), status_code=409
         )
@@ -60,18 +62,26 @@ def order_call_requeue(
             _("This operator does not work for the order's store."),
             status_code=422,
         )
-    state = QueueState.CALLBACK if callback_user is not None else QueueState.QUEUED
-    orders_queue_move(
-        orders=[order],
-        queue_state=state,
-        fields={"next_call_at": next_call_at or at, "callback_user": callback_user},
-        only_if=~Q(queue_state=QueueState.IN_CALL),
+    state = CallTaskState.CALLBACK if callback_user is not None else CallTaskState.QUEUED
+    tasks_move(
+        tasks=[task],
+        state=state,
+        fields={"due_at": next_call_at or at, "callback_user": callback_user},
+        only_if=~Q(state=CallTaskState.IN_CALL),
         actor=actor,
         data={"reason": "supervisor"},
         at=at,
     )
     order.refresh_from_db()
     return order
+
+
+def _confirmation_task_lock(*, order: Order) -> CallTask | None:
+    return (
+        CallTask.objects.select_for_update(of=("self",))
+        .filter(order=order, purpose=CallPurpose.CONFIRMATION, state__in=OPEN_STATES)
+        .first()
+    )
 
 
 # Supervisor actions on the live board ---------------------------------------------------------
@@ -137,17 +147,19 @@ def lease_reassign(
         raise ApplicationError(
             OPERATOR_NOT_ELIGIBLE, "operator: does not work this store", status_code=422
         )
-    waiting = [QueueState.QUEUED, QueueState.CALLBACK]
-    held = lease.order_ids
+    waiting = [CallTaskState.QUEUED, CallTaskState.CALLBACK]
+    held = lease.task_ids
     lease_abandon(lease=lease, at=at, end_reason=LeaseEnd.RELEASED)
-    orders = list(
-        Order.objects.filter(pk__in=held, queue_state__in=waiting).only("id", "queue_state")
+    tasks = list(
+        CallTask.objects.select_for_update(of=("self",))
+        .filter(pk__in=held, state__in=waiting)
+        .only("id", "order_id", "purpose", "state")
     )
-    if orders:
-        orders_queue_move(
-            orders=orders, queue_state=QueueState.CALLBACK,
-            fields={"next_call_at": at, "callback_user": operator},
-            only_if=Q(queue_state__in=waiting), actor=supervisor, at=at,
+    if tasks:
+        tasks_move(
+            tasks=tasks, state=CallTaskState.CALLBACK,
+            fields={"due_at": at, "callback_user": operator},
+            only_if=Q(state__in=waiting), actor=supervisor, at=at,
             data={
                 "action": "reassigned",
                 "from_operator": lease.operator.username,
@@ -164,15 +176,16 @@ def order_unreachable_decide(
     """Attempts exhausted: the supervisor gives the order another round of calls or cancels it
     with a reason from the store's list."""
     order = order_lock(order_id=order.pk)
-    if order.queue_state != QueueState.UNREACHABLE:
+    task = _confirmation_task_lock(order=order)
+    if task is None or task.state != CallTaskState.UNREACHABLE:
         raise ApplicationError(
             ORDER_NOT_UNREACHABLE, "queue_state: the order is not unreachable", status_code=409
         )
     if decision == UnreachableDecision.REQUEUE:
-        orders_queue_move(
-            orders=[order], queue_state=QueueState.QUEUED,
-            fields={"next_call_at": timezone.now(), "callback_user": None},
-            only_if=Q(queue_state=QueueState.UNREACHABLE), actor=supervisor,
+        tasks_move(
+            tasks=[task], state=CallTaskState.QUEUED,
+            fields={"due_at": timezone.now(), "callback_user": None},
+            only_if=Q(state=CallTaskState.UNREACHABLE), actor=supervisor,
             data={"action": "requeued_by_supervisor"},
         )  # fmt: skip
     elif decision == UnreachableDecision.CANCEL:

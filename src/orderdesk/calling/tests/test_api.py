@@ -1,8 +1,7 @@
 from datetime import timedelta
 
-from orderdesk.calling.models import CallAttempt
+from orderdesk.calling.models import CallAttempt, CallTaskState
 from orderdesk.conftest import ApiClient
-from orderdesk.orders.models import QueueState
 
 from .conftest import NOW, fresh
 
@@ -65,7 +64,7 @@ def test_outcome_validation_is_422_naming_fields(clock, make_order, operator_api
     missing = operator_api.post(f"/api/v1/calls/{lease_id}/outcome", {"result": "confirmed"})
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["field"] == f"orders[{order.pk}]"
-    assert fresh(order).queue_state == QueueState.IN_CALL
+    assert fresh(order).queue_state == CallTaskState.IN_CALL
 
 
 def test_another_operators_lease_is_not_found(clock, make_order, operator_api, operator2):

@@ -8,6 +8,7 @@ from orderdesk.calling.models import (
     CallAttempt,
     CallingPolicy,
     CallResult,
+    CallTaskState,
     Lease,
     LeaseEnd,
     OperatorState,
@@ -20,7 +21,7 @@ from orderdesk.calling.services import (
     operator_state_set,
     pending_checks_release,
 )
-from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus, QueueState
+from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus
 from orderdesk.orders.selectors import orders_visible_to_user
 from orderdesk.stores.services import store_create
 
@@ -57,10 +58,10 @@ def test_claim_respects_window_edges_per_zone(
     if callable_now:
         assert claim is not None
         assert claim.lease.order_ids == [str(order.pk)]
-        assert fresh(order).queue_state == QueueState.IN_CALL
+        assert fresh(order).queue_state == CallTaskState.IN_CALL
     else:
         assert claim is None
-        assert fresh(order).queue_state == QueueState.QUEUED
+        assert fresh(order).queue_state == CallTaskState.QUEUED
 
 
 def test_claim_takes_only_zones_inside_their_window(clock, make_order, operator):
@@ -93,29 +94,29 @@ def test_claim_order_personal_callbacks_then_anyone_then_new_then_retries(
     retry = make_order(attempts=2, next_call_at=NOW - timedelta(hours=3))
     new = make_order(next_call_at=NOW - timedelta(hours=1))
     older_new = make_order(next_call_at=NOW - timedelta(hours=2))
-    anyone = make_order(queue_state=QueueState.CALLBACK, next_call_at=NOW - timedelta(minutes=1))
+    anyone = make_order(queue_state=CallTaskState.CALLBACK, next_call_at=NOW - timedelta(minutes=1))
     mine = make_order(
-        queue_state=QueueState.CALLBACK, callback_user=operator, next_call_at=NOW - timedelta(1)
+        queue_state=CallTaskState.CALLBACK, callback_user=operator, next_call_at=NOW - timedelta(1)
     )
-    theirs = make_order(queue_state=QueueState.CALLBACK, callback_user=operator2)
-    not_due = make_order(queue_state=QueueState.CALLBACK, next_call_at=NOW + timedelta(hours=1))
+    theirs = make_order(queue_state=CallTaskState.CALLBACK, callback_user=operator2)
+    not_due = make_order(queue_state=CallTaskState.CALLBACK, next_call_at=NOW + timedelta(hours=1))
     claimed = []
     while (claim := call_next_claim(operator=operator)) is not None:
         claimed.append(claim.lease.order_ids[0])
         Lease.objects.filter(pk=claim.lease.pk).update(ended_at=NOW, end_reason=LeaseEnd.OUTCOME)
     expected = [mine, anyone, older_new, new, retry]
     assert claimed == [str(o.pk) for o in expected]
-    assert fresh(theirs).queue_state == QueueState.CALLBACK
-    assert fresh(not_due).queue_state == QueueState.CALLBACK
+    assert fresh(theirs).queue_state == CallTaskState.CALLBACK
+    assert fresh(not_due).queue_state == CallTaskState.CALLBACK
 
 
 def test_claim_groups_every_dialable_order_of_the_customer(clock, make_order, operator, store):
     phone = "+77011112233"
     first = make_order(phone=phone, next_call_at=NOW - timedelta(hours=1))
     later_callback = make_order(
-        phone=phone, queue_state=QueueState.CALLBACK, next_call_at=NOW + timedelta(days=1)
+        phone=phone, queue_state=CallTaskState.CALLBACK, next_call_at=NOW + timedelta(days=1)
     )
-    parked = make_order(phone=phone, queue_state=QueueState.PENDING_CHECK)
+    parked = make_order(phone=phone, queue_state=CallTaskState.PENDING_CHECK)
     confirmed = make_order(phone=phone, status=OrderStatus.CONFIRMED, queue_state="")
     other_customer = make_order(next_call_at=NOW - timedelta(minutes=30))
     other_store, _ = store_create(name="Другой", slug="other-store")
@@ -127,9 +128,9 @@ def test_claim_groups_every_dialable_order_of_the_customer(clock, make_order, op
     assert set(claim.lease.order_ids) == {str(first.pk), str(later_callback.pk)}
     assert {o.pk for o in claim.orders} == {first.pk, later_callback.pk, parked.pk, confirmed.pk}
     assert fresh(later_callback).lease_id == claim.lease.pk
-    assert fresh(parked).queue_state == QueueState.PENDING_CHECK
-    assert fresh(other_customer).queue_state == QueueState.QUEUED
-    assert fresh(same_phone_elsewhere).queue_state == QueueState.QUEUED
+    assert fresh(parked).queue_state == CallTaskState.PENDING_CHECK
+    assert fresh(other_customer).queue_state == CallTaskState.QUEUED
+    assert fresh(same_phone_elsewhere).queue_state == CallTaskState.QUEUED
     events = OrderEvent.objects.filter(order=first, type=OrderEventType.QUEUE_CHANGED)
     assert [(e.data["from"], e.data["to"]) for e in events] == [("queued", "in_call")]
 
@@ -195,7 +196,7 @@ def test_claim_sets_operator_in_call_and_nothing_due_is_none(clock, make_order, 
 
 def test_expired_lease_frees_orders_and_records_abandoned(clock, make_order, operator, operator2):
     callback = make_order(
-        queue_state=QueueState.CALLBACK, callback_user=operator, next_call_at=NOW - timedelta(1)
+        queue_state=CallTaskState.CALLBACK, callback_user=operator, next_call_at=NOW - timedelta(1)
     )
     claim = call_next_claim(operator=operator)
     assert claim.lease.order_ids == [str(callback.pk)]
@@ -203,7 +204,7 @@ def test_expired_lease_frees_orders_and_records_abandoned(clock, make_order, ope
     assert leases_expire() == 1
     order = fresh(callback)
     assert (order.queue_state, order.callback_user_id, order.lease_id) == (
-        QueueState.CALLBACK,
+        CallTaskState.CALLBACK,
         operator.pk,
         None,
     )
@@ -261,7 +262,9 @@ def test_personal_callback_goes_to_anyone_after_grace_when_operator_absent(
     clock, make_order, operator, operator2
 ):
     due_at = NOW - timedelta(minutes=10)
-    order = make_order(queue_state=QueueState.CALLBACK, callback_user=operator, next_call_at=due_at)
+    order = make_order(
+        queue_state=CallTaskState.CALLBACK, callback_user=operator, next_call_at=due_at
+    )
     assert call_next_claim(operator=operator2) is None  # within grace and personal
     clock.move_to(due_at + timedelta(minutes=15))
     operator_state_set(operator=operator, state=OperatorState.READY)
@@ -277,24 +280,26 @@ def test_personal_callback_goes_to_anyone_after_grace_when_operator_absent(
 
 def test_personal_callback_of_absent_operator_waits_for_grace(clock, make_order, operator):
     due_at = NOW - timedelta(minutes=14)
-    order = make_order(queue_state=QueueState.CALLBACK, callback_user=operator, next_call_at=due_at)
+    order = make_order(
+        queue_state=CallTaskState.CALLBACK, callback_user=operator, next_call_at=due_at
+    )
     assert callbacks_release() == 0
     assert fresh(order).callback_user_id == operator.pk
 
 
 def test_pending_check_returns_as_callback_to_the_same_operator(clock, make_order, operator):
     order = make_order(
-        queue_state=QueueState.PENDING_CHECK, callback_user=operator, next_call_at=NOW
+        queue_state=CallTaskState.PENDING_CHECK, callback_user=operator, next_call_at=NOW
     )
     later = make_order(
-        queue_state=QueueState.PENDING_CHECK,
+        queue_state=CallTaskState.PENDING_CHECK,
         callback_user=operator,
         next_call_at=NOW + timedelta(1),
     )
     assert pending_checks_release() == 1
     moved = fresh(order)
-    assert (moved.queue_state, moved.callback_user_id) == (QueueState.CALLBACK, operator.pk)
-    assert fresh(later).queue_state == QueueState.PENDING_CHECK
+    assert (moved.queue_state, moved.callback_user_id) == (CallTaskState.CALLBACK, operator.pk)
+    assert fresh(later).queue_state == CallTaskState.PENDING_CHECK
     assert call_next_claim(operator=operator).lease.order_ids == [str(order.pk)]
 
 

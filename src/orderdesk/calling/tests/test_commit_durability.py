@@ -43,10 +43,12 @@ def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
     seen_in_claim: list[str] = []
     seen_in_outcome: list[str] = []
     monkeypatch.setattr(
-        leases, "lease_open_write", _recording(leases.lease_open_write, seen_in_claim)
+        leases,
+        "_commit_without_wal_wait",
+        _recording(leases._commit_without_wal_wait, seen_in_claim),
     )
     monkeypatch.setattr(
-        outcomes, "outcome_write", _recording(outcomes.outcome_write, seen_in_outcome)
+        outcomes, "_call_end_record", _recording(outcomes._call_end_record, seen_in_outcome)
     )
     assert _synchronous_commit() == "on"
 
@@ -65,9 +67,7 @@ def test_only_the_claim_commits_without_waiting_for_its_wal(monkeypatch):
 def test_a_claim_inside_a_callers_transaction_leaves_its_commit_waiting(monkeypatch):
     operator = _operator_with_a_customer_due("wal-nested")
     seen_in_claim: list[str] = []
-    monkeypatch.setattr(
-        leases, "lease_open_write", _recording(leases.lease_open_write, seen_in_claim)
-    )
+    monkeypatch.setattr(leases, "_lease_open", _recording(leases._lease_open, seen_in_claim))
     with transaction.atomic():
         assert call_next_claim(operator=operator) is not None
         assert _synchronous_commit() == "on"

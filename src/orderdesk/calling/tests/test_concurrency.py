@@ -9,9 +9,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from orderdesk.accounts.services import user_create
-from orderdesk.calling.models import Lease
+from orderdesk.calling.models import CallPurpose, CallTask, CallTaskState, Lease
 from orderdesk.calling.services import call_next_claim, call_outcome_record
-from orderdesk.orders.models import Customer, Order, OrderStatus, QueueState
+from orderdesk.orders.models import Customer, Order, OrderStatus
 from orderdesk.stores.services import store_create
 
 THREADS = 50
@@ -24,19 +24,30 @@ def _orders_bulk(store, count: int) -> None:
     customers = Customer.objects.bulk_create(
         Customer(store=store, phone=f"+7701{n:07d}", name="Тест") for n in range(count // 2)
     )
-    Order.objects.bulk_create(
+    orders = Order.objects.bulk_create(
         Order(
             store=store,
             customer=customers[n // 2],
             external_id=f"C-{n}",
             status=OrderStatus.AWAITING_CONFIRMATION,
-            queue_state=QueueState.QUEUED,
             payment_method="cash_on_delivery",
             locality_name="Алматы",
             timezone="Asia/Almaty",
-            next_call_at=now - timedelta(minutes=n % 60),
         )
         for n in range(count)
+    )
+    CallTask.objects.bulk_create(
+        CallTask(
+            store=store,
+            customer=order.customer,
+            order=order,
+            purpose=CallPurpose.CONFIRMATION,
+            state=CallTaskState.QUEUED,
+            due_at=now - timedelta(minutes=n % 60),
+            timezone="Asia/Almaty",
+            created_at=now,
+        )
+        for n, order in enumerate(orders)
     )
 
 
@@ -112,13 +123,15 @@ def test_claim_passes_over_every_order_other_claimers_hold():
     held_count = QUEUE_HEAD_DEPTHS[0] + 4  # even: two orders per customer
     _orders_bulk(store, held_count + 2)
     operator = user_create(username="free", role="operator", store_slugs=["held"])[0]
-    oldest = list(Order.objects.order_by("next_call_at", "id").values_list("pk", flat=True))
+    oldest_tasks = list(CallTask.objects.order_by("due_at", "id").values_list("pk", "order_id"))
+    oldest = [order_id for _task, order_id in oldest_tasks]
     locked, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         try:
             with transaction.atomic():
-                list(Order.objects.select_for_update().filter(pk__in=oldest[:held_count]))
+                held = [task for task, _order in oldest_tasks[:held_count]]
+                list(CallTask.objects.select_for_update().filter(pk__in=held))
                 locked.set()
                 release.wait(timeout=60)
         finally:
@@ -153,32 +166,32 @@ def test_a_candidate_leased_by_another_claimer_meanwhile_is_passed_over_unlocked
         user_create(username=name, role="operator", store_slugs=["epq"])[0]
         for name in ("first", "second")
     )
-    oldest = list(Order.objects.order_by("next_call_at", "id").values_list("pk", flat=True))
+    oldest_tasks = list(CallTask.objects.order_by("due_at", "id").values_list("pk", "order_id"))
+    oldest = [order_id for _task, order_id in oldest_tasks]
     candidates_read, leased = threading.Event(), threading.Event()
     outcome: dict = {}
 
     def claim_after_reading_candidates() -> None:
         from orderdesk.calling import selectors
 
-        reading = selectors.prepared_fetch
+        locking = selectors._candidate_lock
 
-        def read_then_wait(sql, params):
-            rows = reading(sql, params)
-            if sql in selectors.QUEUE_CANDIDATES_SQL and not candidates_read.is_set():
+        def wait_then_lock(**kwargs):
+            if not candidates_read.is_set():
                 candidates_read.set()
                 leased.wait(timeout=30)
-            return rows
+            return locking(**kwargs)
 
         try:
-            selectors.prepared_fetch = read_then_wait
+            selectors._candidate_lock = wait_then_lock
             with transaction.atomic():
                 scope = queue_scope_for(operator=second, at=timezone.now())
                 outcome["head"] = queue_head_lock(
                     scope=scope, operator=second, at=timezone.now(), skipped=()
                 )
-                outcome["first_call_free"] = _row_free(oldest[0])
+                outcome["first_call_free"] = _row_free(oldest_tasks[0][0])
         finally:
-            selectors.prepared_fetch = reading
+            selectors._candidate_lock = locking
             connections.close_all()
 
     claimer = threading.Thread(target=claim_after_reading_candidates)
@@ -190,12 +203,13 @@ def test_a_candidate_leased_by_another_claimer_meanwhile_is_passed_over_unlocked
     finally:
         leased.set()
         claimer.join(timeout=60)
-    assert outcome["head"] is not None and outcome["head"].id not in set(oldest[:2])
+    taken = {task for task, _order in oldest_tasks[:2]}
+    assert outcome["head"] is not None and outcome["head"].id not in taken
     assert outcome["first_call_free"] is True
 
 
-def _row_free(order_id) -> bool:
-    """Whether another connection can lock the order right now."""
+def _row_free(task_id) -> bool:
+    """Whether another connection can lock the call task right now."""
     import psycopg
 
     settings = connection.settings_dict
@@ -205,7 +219,8 @@ def _row_free(order_id) -> bool:
     ) as other:  # fmt: skip
         try:
             other.execute("SET lock_timeout = '200ms'")
-            other.execute("SELECT 1 FROM orders_order WHERE id = %s FOR UPDATE", [order_id])
+            table = CallTask._meta.db_table
+            other.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR UPDATE", [task_id])
         except psycopg.errors.LockNotAvailable:
             return False
     return True

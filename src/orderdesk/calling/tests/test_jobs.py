@@ -1,9 +1,8 @@
 from datetime import timedelta
 
-from orderdesk.calling.models import CallAttempt, CallResult
+from orderdesk.calling.models import CallAttempt, CallResult, CallTaskState
 from orderdesk.calling.services import call_next_claim
 from orderdesk.core.periodic import periodic_jobs_discover
-from orderdesk.orders.models import QueueState
 
 from .conftest import NOW, fresh
 
@@ -14,12 +13,12 @@ def test_worker_runs_calling_jobs(clock, make_order, operator):
     route = jobs["orderdesk.calling.jobs.callbacks_due_route"]
     held = make_order()
     parked = make_order(
-        queue_state=QueueState.PENDING_CHECK, callback_user=operator, next_call_at=NOW
+        queue_state=CallTaskState.PENDING_CHECK, callback_user=operator, next_call_at=NOW
     )
     call_next_claim(operator=operator)
     clock.move_to(NOW + timedelta(minutes=6))
     expire.func()
     route.func()
-    assert fresh(held).queue_state == QueueState.QUEUED
+    assert fresh(held).queue_state == CallTaskState.QUEUED
     assert CallAttempt.objects.get().result == CallResult.ABANDONED
-    assert fresh(parked).queue_state == QueueState.CALLBACK
+    assert fresh(parked).queue_state == CallTaskState.CALLBACK

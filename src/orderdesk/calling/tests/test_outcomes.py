@@ -7,6 +7,7 @@ from orderdesk.calling.models import (
     CallAttempt,
     CallingPolicy,
     CallResult,
+    CallTaskState,
     Lease,
     LeaseEnd,
     OperatorState,
@@ -32,11 +33,10 @@ from orderdesk.orders.models import (
     OrderEvent,
     OrderEventType,
     OrderStatus,
-    QueueState,
     StoreEvent,
 )
 
-from .conftest import NOW, fresh
+from .conftest import NOW, fresh, task_of
 
 ALMATY = ZoneInfo("Asia/Almaty")
 
@@ -79,7 +79,7 @@ def test_no_answer_schedules_retry_and_records_attempt(clock, held, operator):
     clock.move_to(NOW + timedelta(minutes=2))
     result = outcome(lease, operator, CallResult.NO_ANSWER, notes="  гудки  ")
     moved = fresh(order)
-    assert moved.queue_state == QueueState.QUEUED
+    assert moved.queue_state == CallTaskState.QUEUED
     assert moved.next_call_at == NOW + timedelta(minutes=32)
     assert (moved.attempts_count, moved.first_call_at, moved.lease_id) == (1, NOW, None)
     attempt = result.attempt
@@ -117,6 +117,7 @@ def _earlier_attempts(order, operator, count: int, start: datetime):
             result=CallResult.NO_ANSWER,
         )
         attempt.orders.add(order)
+        attempt.tasks.add(task_of(order))
 
 
 def test_fourth_attempt_of_the_day_waits_for_tomorrow(clock, make_order, operator):
@@ -125,7 +126,7 @@ def test_fourth_attempt_of_the_day_waits_for_tomorrow(clock, make_order, operato
     lease = call_next_claim(operator=operator).lease
     outcome(lease, operator, CallResult.NO_ANSWER)
     moved = fresh(order)
-    assert (moved.queue_state, moved.next_call_at) == (QueueState.QUEUED, almaty(25, 10, 0))
+    assert (moved.queue_state, moved.next_call_at) == (CallTaskState.QUEUED, almaty(25, 10, 0))
 
 
 def test_third_attempt_of_the_day_retries_the_same_day(clock, make_order, operator):
@@ -136,7 +137,7 @@ def test_third_attempt_of_the_day_retries_the_same_day(clock, make_order, operat
     outcome(lease, operator, CallResult.NO_ANSWER)
     moved = fresh(order)
     assert (moved.queue_state, moved.next_call_at) == (
-        QueueState.QUEUED,
+        CallTaskState.QUEUED,
         NOW + timedelta(minutes=30),
     )
 
@@ -147,7 +148,7 @@ def test_ninth_attempt_still_retries(clock, make_order, operator):
     lease = call_next_claim(operator=operator).lease
     outcome(lease, operator, CallResult.NO_ANSWER)
     moved = fresh(order)
-    assert (moved.queue_state, moved.attempts_count) == (QueueState.QUEUED, 9)
+    assert (moved.queue_state, moved.attempts_count) == (CallTaskState.QUEUED, 9)
 
 
 def test_tenth_attempt_makes_the_order_unreachable(clock, make_order, operator):
@@ -157,7 +158,7 @@ def test_tenth_attempt_makes_the_order_unreachable(clock, make_order, operator):
     outcome(lease, operator, CallResult.NO_ANSWER)
     moved = fresh(order)
     assert (moved.queue_state, moved.next_call_at, moved.attempts_count) == (
-        QueueState.UNREACHABLE,
+        CallTaskState.UNREACHABLE,
         None,
         10,
     )
@@ -174,7 +175,7 @@ def test_store_retry_rule_overrides_default(clock, store, make_order, operator):
 def test_wrong_number_goes_straight_to_supervisor(held, operator):
     lease, order = held
     result = outcome(lease, operator, CallResult.WRONG_NUMBER)
-    assert fresh(order).queue_state == QueueState.UNREACHABLE
+    assert fresh(order).queue_state == CallTaskState.UNREACHABLE
     assert result.attempt.is_final is True
 
 
@@ -184,7 +185,7 @@ def test_personal_callback_at_named_time(held, operator):
     outcome(lease, operator, CallResult.CALLBACK, callback_at=at, personal=True)
     moved = fresh(order)
     assert (moved.queue_state, moved.next_call_at, moved.callback_user_id) == (
-        QueueState.CALLBACK,
+        CallTaskState.CALLBACK,
         at,
         operator.pk,
     )
@@ -208,7 +209,7 @@ def test_callback_outside_window_is_refused_and_nothing_changes(held, operator, 
             refused.value.errors[0]["next_window_at"]
             == almaty(25, 10, 0).astimezone(ALMATY).isoformat()
         )
-    assert fresh(order).queue_state == QueueState.IN_CALL
+    assert fresh(order).queue_state == CallTaskState.IN_CALL
     assert Lease.objects.get(pk=lease.pk).ended_at is None
     assert not CallAttempt.objects.exists()
 
@@ -227,7 +228,7 @@ def test_pending_check_parks_until_about_an_hour_or_next_morning(
     outcome(lease, operator, CallResult.PENDING_CHECK)
     moved = fresh(order)
     assert (moved.queue_state, moved.next_call_at, moved.callback_user_id) == (
-        QueueState.PENDING_CHECK,
+        CallTaskState.PENDING_CHECK,
         due,
         operator.pk,
     )
@@ -333,7 +334,7 @@ def test_confirm_names_every_failing_check(clock, next_day_zone, make_order, ope
     assert early["earliest"] == "2026-11-25"
     for order in (flat, too_early, village, undecided):
         assert fresh(order).status == OrderStatus.AWAITING_CONFIRMATION
-        assert fresh(order).queue_state == QueueState.IN_CALL
+        assert fresh(order).queue_state == CallTaskState.IN_CALL
     assert not CallAttempt.objects.exists()
 
 
@@ -383,7 +384,7 @@ def test_late_outcome_on_expired_lease_is_a_conflict(clock, held, operator):
     with pytest.raises(ApplicationError) as conflict:
         outcome(lease, operator, CallResult.NO_ANSWER)
     assert conflict.value.status_code == 409
-    assert fresh(order).queue_state == QueueState.QUEUED
+    assert fresh(order).queue_state == CallTaskState.QUEUED
     assert fresh(order).attempts_count == 0
     assert CallAttempt.objects.get().result == CallResult.ABANDONED
 
@@ -393,12 +394,11 @@ def test_heartbeat_extends_and_then_fails_once_expired(clock, held, operator):
     clock.move_to(NOW + timedelta(minutes=4))
     extended = lease_heartbeat(lease_id=lease.pk, operator=operator)
     assert extended.expires_at == NOW + timedelta(minutes=9)
-    assert fresh(order).lease_expires_at == NOW + timedelta(minutes=9)
     clock.move_to(NOW + timedelta(minutes=9))
     with pytest.raises(ApplicationError) as conflict:
         lease_heartbeat(lease_id=lease.pk, operator=operator)
     assert conflict.value.code == LEASE_NOT_HELD
-    assert fresh(order).queue_state == QueueState.QUEUED
+    assert fresh(order).queue_state == CallTaskState.QUEUED
 
 
 def test_callback_time_without_offset_is_the_customers_local_time(held, operator):
@@ -414,7 +414,7 @@ def test_pending_check_until_a_given_time(held, operator):
     outcome(lease, operator, CallResult.PENDING_CHECK, callback_at=almaty(25, 11, 0))
     parked = fresh(order)
     assert (parked.queue_state, parked.next_call_at, parked.callback_user_id) == (
-        QueueState.PENDING_CHECK,
+        CallTaskState.PENDING_CHECK,
         almaty(25, 11, 0),
         operator.pk,
     )

@@ -3,7 +3,14 @@ from datetime import timedelta
 import pytest
 
 from orderdesk.accounts.services import user_api_token_issue, user_create
-from orderdesk.calling.models import CallAttempt, CallResult, Lease, LeaseEnd, OperatorState
+from orderdesk.calling.models import (
+    CallAttempt,
+    CallResult,
+    CallTaskState,
+    Lease,
+    LeaseEnd,
+    OperatorState,
+)
 from orderdesk.calling.selectors import operator_state_current
 from orderdesk.calling.services import (
     LEASE_NOT_LIVE,
@@ -21,21 +28,21 @@ from orderdesk.calling.services import (
 )
 from orderdesk.conftest import ApiClient
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus, QueueState, StoreEvent
+from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus, StoreEvent
 from orderdesk.orders.services import ORDER_CANCEL_REASON_MISSING
 from orderdesk.stores.services import store_create
 
-from .conftest import NOW, fresh
+from .conftest import NOW, fresh, task_of
 
 
 def test_supervisor_requeues_unreachable_order_for_an_operator(
     clock, make_order, supervisor, operator, operator2
 ):
-    order = make_order(queue_state=QueueState.UNREACHABLE, next_call_at=None)
+    order = make_order(queue_state=CallTaskState.UNREACHABLE, next_call_at=None)
     order_call_requeue(order=order, actor=supervisor, callback_user=operator2)
     moved = fresh(order)
     assert (moved.queue_state, moved.next_call_at, moved.callback_user_id) == (
-        QueueState.CALLBACK,
+        CallTaskState.CALLBACK,
         NOW,
         operator2.pk,
     )
@@ -55,11 +62,11 @@ def test_requeue_leaves_an_order_in_a_call_alone(clock, make_order, supervisor, 
     with pytest.raises(ApplicationError) as refused:
         order_call_requeue(order=order, actor=supervisor)
     assert refused.value.code == ORDER_IN_CALL
-    assert fresh(order).queue_state == QueueState.IN_CALL
+    assert fresh(order).queue_state == CallTaskState.IN_CALL
 
 
 def test_requeue_api_for_supervisors_only(clock, make_order, supervisor, operator_api):
-    order = make_order(queue_state=QueueState.UNREACHABLE, next_call_at=None)
+    order = make_order(queue_state=CallTaskState.UNREACHABLE, next_call_at=None)
     path = f"/api/v1/calls/orders/{order.pk}/requeue"
     assert operator_api.post(path, {}).status_code == 403
     api = ApiClient(user_api_token_issue(user=supervisor))
@@ -80,12 +87,12 @@ def _state_of(order):
 
 def test_release_returns_held_orders_to_their_queue_places(clock, make_order, supervisor, operator):
     first = make_order(phone="+77010000001")
-    second = make_order(phone="+77010000001", queue_state=QueueState.CALLBACK)
+    second = make_order(phone="+77010000001", queue_state=CallTaskState.CALLBACK)
     claim = call_next_claim(operator=operator)
     assert sorted(claim.lease.order_ids) == sorted([str(first.pk), str(second.pk)])
     lease_release(lease_id=claim.lease.pk, supervisor=supervisor)
-    assert _state_of(first)[1:] == (QueueState.QUEUED, first.next_call_at, None)
-    assert _state_of(second)[1:] == (QueueState.CALLBACK, second.next_call_at, None)
+    assert _state_of(first)[1:] == (CallTaskState.QUEUED, first.next_call_at, None)
+    assert _state_of(second)[1:] == (CallTaskState.CALLBACK, second.next_call_at, None)
     lease = Lease.objects.get(pk=claim.lease.pk)
     assert (lease.ended_at, lease.end_reason) == (NOW, LeaseEnd.RELEASED)
     back = OrderEvent.objects.filter(order=first, type=OrderEventType.QUEUE_CHANGED).last()
@@ -120,7 +127,7 @@ def test_reassign_makes_a_personal_callback_due_now(
     lease_reassign(lease_id=claim.lease.pk, operator=operator2, supervisor=supervisor)
     assert _state_of(order) == (
         OrderStatus.AWAITING_CONFIRMATION,
-        QueueState.CALLBACK,
+        CallTaskState.CALLBACK,
         NOW,
         operator2.pk,
     )
@@ -128,8 +135,10 @@ def test_reassign_makes_a_personal_callback_due_now(
     assert (event.actor_id, event.data) == (
         supervisor.pk,
         {
-            "from": QueueState.QUEUED,
-            "to": QueueState.CALLBACK,
+            "task": str(task_of(order).pk),
+            "purpose": "confirmation",
+            "from": CallTaskState.QUEUED,
+            "to": CallTaskState.CALLBACK,
             "next_call_at": NOW.isoformat(),
             "action": "reassigned",
             "from_operator": "op1",
@@ -190,12 +199,14 @@ def test_reassign_refuses_someone_who_does_not_take_this_stores_calls(
 
 
 def test_unreachable_requeue_puts_the_order_back_for_anyone(clock, make_order, supervisor):
-    order = make_order(queue_state=QueueState.UNREACHABLE, next_call_at=None)
-    decided = order_unreachable_decide(
-        order=order, decision=UnreachableDecision.REQUEUE, supervisor=supervisor
+    order = make_order(queue_state=CallTaskState.UNREACHABLE, next_call_at=None)
+    decided = fresh(
+        order_unreachable_decide(
+            order=order, decision=UnreachableDecision.REQUEUE, supervisor=supervisor
+        )
     )
     assert (decided.queue_state, decided.next_call_at, decided.callback_user_id) == (
-        QueueState.QUEUED,
+        CallTaskState.QUEUED,
         NOW,
         None,
     )
@@ -203,8 +214,10 @@ def test_unreachable_requeue_puts_the_order_back_for_anyone(clock, make_order, s
     assert (event.actor_id, event.data) == (
         supervisor.pk,
         {
-            "from": QueueState.UNREACHABLE,
-            "to": QueueState.QUEUED,
+            "task": str(task_of(order).pk),
+            "purpose": "confirmation",
+            "from": CallTaskState.UNREACHABLE,
+            "to": CallTaskState.QUEUED,
             "next_call_at": NOW.isoformat(),
             "action": "requeued_by_supervisor",
         },
@@ -212,7 +225,7 @@ def test_unreachable_requeue_puts_the_order_back_for_anyone(clock, make_order, s
 
 
 def test_unreachable_cancel_needs_a_reason_from_the_stores_list(clock, make_order, supervisor):
-    order = make_order(queue_state=QueueState.UNREACHABLE)
+    order = make_order(queue_state=CallTaskState.UNREACHABLE)
     before = (_state_of(order), OrderEvent.objects.count())
     with pytest.raises(ApplicationError) as refused:
         order_unreachable_decide(
@@ -220,9 +233,11 @@ def test_unreachable_cancel_needs_a_reason_from_the_stores_list(clock, make_orde
         )
     assert (refused.value.code, refused.value.status_code) == (ORDER_CANCEL_REASON_MISSING, 422)
     assert (_state_of(order), OrderEvent.objects.count()) == before
-    cancelled = order_unreachable_decide(
-        order=order, decision=UnreachableDecision.CANCEL, supervisor=supervisor,
-        reason="changed_mind",
+    cancelled = fresh(
+        order_unreachable_decide(
+            order=order, decision=UnreachableDecision.CANCEL, supervisor=supervisor,
+            reason="changed_mind",
+        )
     )  # fmt: skip
     assert (cancelled.status, cancelled.cancel_reason, cancelled.queue_state) == (
         OrderStatus.CANCELLED,
@@ -235,8 +250,8 @@ def test_unreachable_cancel_needs_a_reason_from_the_stores_list(clock, make_orde
 @pytest.mark.parametrize(
     ("queue_state", "decision", "code", "status_code"),
     [
-        (QueueState.QUEUED, UnreachableDecision.REQUEUE, ORDER_NOT_UNREACHABLE, 409),
-        (QueueState.UNREACHABLE, "forget", UNREACHABLE_DECISION_INVALID, 422),
+        (CallTaskState.QUEUED, UnreachableDecision.REQUEUE, ORDER_NOT_UNREACHABLE, 409),
+        (CallTaskState.UNREACHABLE, "forget", UNREACHABLE_DECISION_INVALID, 422),
     ],
 )
 def test_unreachable_decision_refusals_change_nothing(

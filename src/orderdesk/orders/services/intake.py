@@ -41,6 +41,7 @@ from orderdesk.delivery.selectors import (
 from orderdesk.stores.models import Store
 
 from ..address import address_line_split
+from ..extensions import orders_created_notify
 from ..intake import OrderIn, order_payload_check
 from ..models import (
     Customer,
@@ -49,10 +50,9 @@ from ..models import (
     OrderEventType,
     OrderItem,
     OrderStatus,
-    QueueState,
     StoreEvent,
 )
-from ..representations import order_data
+from ..representations import orders_data
 
 ADDRESS_FIELDS = ("street", "house", "apartment", "entrance", "floor", "intercom")
 
@@ -111,6 +111,7 @@ def _orders_store(
     built = _orders_build(store=store, payloads=list(fresh.values()), now=now, carriers=carriers)
     landed = _orders_insert(store=store, orders=[order for order, _ in built])
     created = [(order, items) for order, items in built if order.pk in landed]
+    orders_created_notify(orders=[order for order, _ in created], at=now)
     _orders_after_create(created=created, now=now, actor_label=actor_label)
     created_by_ext = {order.external_id: (order, items) for order, items in created}
     for index, payload in valid:
@@ -315,7 +316,6 @@ def _order_build(
         external_id=payload.external_id,
         source=payload.source,
         status=OrderStatus.AWAITING_CONFIRMATION,
-        queue_state=QueueState.QUEUED,
         status_changed_at=now,
         language=payload.customer.language,
         recipient_name=payload.customer.name,
@@ -336,7 +336,6 @@ def _order_build(
         earliest_delivery_on=delivery_earliest_on(
             locality=locality, at=now, zones=zones, carrier_code=carrier.code if carrier else None
         ),
-        next_call_at=now,
         **address,
     )
 
@@ -353,12 +352,14 @@ def _orders_after_create(
 ) -> None:
     """Items, the timeline's first event and the store's order.created, in three inserts.
 
-    An accepted order is created straight into awaiting confirmation / queued (the `new` status
-    is never observable), so its one `created` event records that status."""
+    An accepted order is created straight into awaiting confirmation (the `new` status is never
+    observable), so its one `created` event records that status; the apps that follow orders
+    (extensions.on_orders_created: calling's confirmation call) have run already, so the
+    store's `order.created` shows their part."""
     rows_insert(OrderItem, [item for _, items in created for item in items])
     new_event, new_store_event = NewInstances(OrderEvent), NewInstances(StoreEvent)
     events, outbox = [], []
-    for order, items in created:
+    for order, _items in created:
         events.append(
             new_event(
                 order=order,
@@ -368,18 +369,22 @@ def _orders_after_create(
                 data={
                     "source": order.source,
                     "status": order.status,
-                    "queue_state": order.queue_state,
                     "locality_matched": order.locality_id is not None,
                 },
             )
         )
         order.created_at = order.updated_at = order.created_at or now
+    payloads = orders_data(
+        [order for order, _ in created],
+        items_by_order={order.pk: items for order, items in created},
+    )
+    for (order, _items), payload in zip(created, payloads, strict=True):
         outbox.append(
             new_store_event(
                 store_id=order.store_id,
                 order=order,
                 type="order.created",
-                payload=order_data(order, items=items),
+                payload=payload,
                 created_at=now,
             )
         )

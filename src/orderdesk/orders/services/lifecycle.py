@@ -1,22 +1,20 @@
 """Every write to orders: status transitions, the timeline, the store outbox."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
 
+from ..extensions import order_status_changed_notify
 from ..models import (
     Order,
     OrderEvent,
     OrderEventType,
     OrderStatus,
-    QueueState,
     StoreEvent,
 )
 from ..representations import order_data
@@ -39,8 +37,7 @@ def actor_label_of(actor: User | None, label: str = "") -> str:
 
 
 def order_lock(*, order_id) -> Order:
-    """The order row, locked for the rest of the transaction (a no-op lock on SQLite, where the
-    IMMEDIATE transaction mode already serialises writers)."""
+    """The order row, locked for the rest of the transaction."""
     return (
         Order.objects.select_for_update(of=("self",))
         .select_related("store", "customer", "locality", "carrier")
@@ -78,10 +75,7 @@ def store_event_publish(*, order: Order, type: str, at: datetime | None = None) 
     )
 
 
-STATUS_CHANGE_FIELDS = (
-    "status", "status_changed_at", "queue_state", "cancel_reason", "confirmed_at", "lease_id",
-    "lease_user", "lease_expires_at", "next_call_at", "callback_user",
-)  # fmt: skip
+STATUS_CHANGE_FIELDS = ("status", "status_changed_at", "cancel_reason", "confirmed_at")
 
 
 @transaction.atomic
@@ -92,13 +86,14 @@ def order_status_change(
     actor: User | None = None,
     actor_label: str = "",
     reason: str = "",
-    queue_state: str = "",
     extra_fields: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> Order:
     """The one way a status changes: checked against ORDER_TRANSITIONS, recorded, published.
 
-    `extra_fields` are set on the order in the same save (e.g. the agreed delivery date)."""
+    `extra_fields` are set on the order in the same save (e.g. the agreed delivery date). The
+    apps that follow the order hear of the change before the store's event is written
+    (extensions.on_status_changed: calling closes the calls the change made pointless)."""
     order = order_lock(order_id=order.pk)
     if not order.can_transition_to(to):
         raise ApplicationError(
@@ -114,21 +109,16 @@ def order_status_change(
             ORDER_CANCEL_REASON_MISSING, "reason: a cancellation needs a reason", status_code=422
         )
     now = timezone.now()
-    before = {"status": order.status, "queue_state": order.queue_state}
+    before = {"status": order.status}
     order.status, order.status_changed_at = to, now
-    order.queue_state = (
-        (queue_state or QueueState.QUEUED) if to == OrderStatus.AWAITING_CONFIRMATION else ""
-    )
     if to == OrderStatus.CANCELLED:
         order.cancel_reason = reason.strip()
     if to == OrderStatus.CONFIRMED:
         order.confirmed_at = now
     for name, value in (extra_fields or {}).items():
         setattr(order, name, value)
-    if to != OrderStatus.AWAITING_CONFIRMATION:
-        order.lease_id = order.lease_user = order.lease_expires_at = order.next_call_at = None
-        order.callback_user = None
     order.save(update_fields=[*STATUS_CHANGE_FIELDS, *(extra_fields or {}), "updated_at"])
+    order_status_changed_notify(order=order, previous=before["status"], at=now)
     event_data = {
         "from": before["status"],
         "to": to,
@@ -146,130 +136,6 @@ def order_status_change(
     if to in STATUS_EVENTS:
         store_event_publish(order=order, type=STATUS_EVENTS[to], at=now)
     return order
-
-
-@transaction.atomic
-def order_queue_state_set(
-    *,
-    order: Order,
-    queue_state: str,
-    actor: User | None = None,
-    actor_label: str = "",
-    next_call_at: datetime | None = None,
-    callback_user: User | None = None,
-    data: dict[str, Any] | None = None,
-) -> Order:
-    """Move an order within calling (queued, callback, pending check, unreachable)."""
-    order = order_lock(order_id=order.pk)
-    if order.status != OrderStatus.AWAITING_CONFIRMATION:
-        raise ApplicationError(
-            ORDER_TRANSITION_NOT_ALLOWED,
-            f"queue_state: only an order awaiting confirmation is in the call queue (this one is {order.status})",
-            status_code=409,
-        )
-    before = order.queue_state
-    order.queue_state, order.next_call_at, order.callback_user = (
-        queue_state,
-        next_call_at,
-        callback_user,
-    )
-    order.save(update_fields=["queue_state", "next_call_at", "callback_user", "updated_at"])
-    order_event_record(
-        order=order,
-        type=OrderEventType.QUEUE_CHANGED,
-        actor=actor,
-        actor_label=actor_label,
-        data={
-            "from": before,
-            "to": queue_state,
-            "next_call_at": next_call_at.isoformat() if next_call_at else None,
-            **(data or {}),
-        },
-    )
-    return order
-
-
-ORDER_QUEUE_CONFLICT = "order_queue_conflict"
-QUEUE_MOVE_FIELDS = frozenset(
-    {
-        "next_call_at", "callback_user", "lease_id", "lease_user", "lease_expires_at",
-        "attempts_count", "first_call_at",
-    }
-)  # fmt: skip
-
-
-def orders_queue_conflict_error() -> ApplicationError:
-    return ApplicationError(
-        ORDER_QUEUE_CONFLICT,
-        "queue_state: the order was changed by someone else meanwhile",
-        status_code=409,
-    )
-
-
-@transaction.atomic(savepoint=False)
-def orders_queue_move(
-    *,
-    orders: Sequence[Order],
-    queue_state: str,
-    fields: dict[str, Any] | None = None,
-    only_if: Q | None = None,
-    actor: User | None = None,
-    actor_label: str = "",
-    data: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> int:
-    """Move several orders within calling in one conditional UPDATE, each move on its timeline.
-
-    The UPDATE only touches rows still awaiting confirmation and matching `only_if` (the state
-    the caller read); when fewer rows than `orders` match, another writer got there first and
-    ORDER_QUEUE_CONFLICT rolls back the whole move, and with it the caller's transaction (no
-    savepoint: the claim and the outcome retry or refuse as a whole). `fields` may hold
-    expressions (F(), Coalesce)."""
-    fields = fields or {}
-    unknown = sorted(set(fields) - QUEUE_MOVE_FIELDS)
-    if unknown:
-        raise ValueError(f"not a queue field: {unknown}")
-    at = at or timezone.now()
-    ids = [order.pk for order in orders]
-    rows = Order.objects.filter(pk__in=ids, status=OrderStatus.AWAITING_CONFIRMATION)
-    if only_if is not None:
-        rows = rows.filter(only_if)
-    moved = rows.update(queue_state=queue_state, updated_at=at, **fields)
-    if moved != len(ids):
-        raise orders_queue_conflict_error()
-    label = actor_label_of(actor, actor_label)
-    OrderEvent.objects.bulk_create(
-        OrderEvent(
-            order=order,
-            type=OrderEventType.QUEUE_CHANGED,
-            actor=actor,
-            actor_label=label,
-            created_at=at,
-            data=queue_move_event_data(
-                order=order,
-                queue_state=queue_state,
-                next_call_at=fields.get("next_call_at"),
-                data=data,
-            ),
-        )
-        for order in orders
-    )
-    return moved
-
-
-def queue_move_event_data(
-    *, order: Order, queue_state: str, next_call_at: Any = None, data: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """What the timeline keeps of a queue move (the calling app's set-based writers on
-    PostgreSQL record the same)."""
-    return {
-        "from": order.queue_state,
-        "to": queue_state,
-        **(
-            {"next_call_at": next_call_at.isoformat()} if isinstance(next_call_at, datetime) else {}
-        ),
-        **(data or {}),
-    }
 
 
 ORDER_EDITABLE_FIELDS = frozenset(

@@ -7,7 +7,6 @@ from orderdesk.orders.models import (
     Order,
     OrderEvent,
     OrderStatus,
-    QueueState,
     StoreEvent,
 )
 from orderdesk.orders.services import (
@@ -43,7 +42,7 @@ def test_transition_table_covers_every_status():
 
 def test_confirm_records_event_and_publishes(order, operator):
     confirmed = order_status_change(order=order, to=S.CONFIRMED, actor=operator)
-    assert (confirmed.status, confirmed.queue_state) == (S.CONFIRMED, "")
+    assert confirmed.status == S.CONFIRMED
     assert confirmed.confirmed_at is not None
     event = OrderEvent.objects.filter(order=order, type="status_changed").last()
     assert (event.actor, event.data) == (
@@ -101,12 +100,6 @@ def test_database_refuses_unknown_status(order):
         Order.objects.filter(pk=order.pk).update(status="lost")
 
 
-def test_database_refuses_queue_state_outside_awaiting(order):
-    order = _walk(order, S.CONFIRMED)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(queue_state=QueueState.QUEUED)
-
-
 def test_update_records_old_and_new_values(order, operator):
     order_update(order=order, changes={"intercom": "77", "floor": "6"}, actor=operator)
     event = OrderEvent.objects.filter(order=order, type="updated").get()
@@ -114,32 +107,3 @@ def test_update_records_old_and_new_values(order, operator):
         "changes": {"intercom": {"from": "25К", "to": "77"}, "floor": {"from": "5", "to": "6"}}
     }
     assert StoreEvent.objects.filter(order=order).last().type == "order.changed"
-
-
-# Outside a test transaction: only there can a missing transaction show. Such tests empty the
-# database behind them, reference data included, so they run with the other ones on PostgreSQL.
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_queue_move_that_finds_one_order_taken_moves_none(store, make_payload):
-    """Outside any transaction of the caller's: the orders the UPDATE did move are put back when
-    another one no longer matched, and no event is kept."""
-    from django.db.models import Q
-
-    from orderdesk.orders.services import ORDER_QUEUE_CONFLICT, orders_queue_move
-
-    results = orders_intake(
-        store=store, payloads=[make_payload("QM-1"), make_payload("QM-2")], actor_label="test"
-    )
-    first, second = (result.order for result in results)
-    Order.objects.filter(pk=second.pk).update(queue_state=QueueState.PENDING_CHECK)
-    events_before = OrderEvent.objects.count()
-    with pytest.raises(ApplicationError) as refused:
-        orders_queue_move(
-            orders=[first, second],
-            queue_state=QueueState.CALLBACK,
-            only_if=Q(queue_state=QueueState.QUEUED),
-            actor_label="test",
-        )
-    assert refused.value.code == ORDER_QUEUE_CONFLICT
-    assert Order.objects.get(pk=first.pk).queue_state == QueueState.QUEUED
-    assert OrderEvent.objects.count() == events_before

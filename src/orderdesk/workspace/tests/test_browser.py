@@ -178,7 +178,7 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
     from orderdesk.calling.models import OperatorState
     from orderdesk.calling.services.leases import call_next_claim
     from orderdesk.calling.services.operators import operator_state_set
-    from orderdesk.orders.models import QueueState
+    from orderdesk.orders.models import CallTaskState
 
     with time_machine.travel(WORK_MORNING, tick=True):
         store, _ = store_create(name="Мебель Плюс", slug="mebel")
@@ -192,13 +192,13 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
                     "quantity": 1, "price": "1000.00"}],
         )  # fmt: skip
         Order.objects.filter(pk=order.pk).update(
-            queue_state=QueueState.UNREACHABLE, attempts_count=10
+            queue_state=CallTaskState.UNREACHABLE, attempts_count=10
         )
         late = intake(
             store, "W-2002", customer={"name": "Ерлан Сейтов", "phone": "+7 701 200 30 42"}
         )
         Order.objects.filter(pk=late.pk).update(
-            queue_state=QueueState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=25)
+            queue_state=CallTaskState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=25)
         )
         intake(store, "W-2003", customer={"name": "Гульнар Ахметова", "phone": "+7 701 200 30 43"})
         intake(store, "W-2004", customer={"name": "Сергей Ким", "phone": "+7 701 200 30 44"})
@@ -210,7 +210,7 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
         claim = call_next_claim(operator=aliya)
         assert claim is not None
         Order.objects.filter(pk=later.pk).update(
-            queue_state=QueueState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=5)
+            queue_state=CallTaskState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=5)
         )
 
         log_in(page, live_server.url, "sup")
@@ -225,7 +225,7 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
         page.wait_for_selector(
             f"#live-board form[action$='/{order.pk}/unreachable/']", state="detached"
         )
-        assert Order.objects.get(pk=order.pk).queue_state == QueueState.QUEUED
+        assert Order.objects.get(pk=order.pk).queue_state == CallTaskState.QUEUED
 
         page.goto(f"{live_server.url}/orders/{order.pk}/")
         assert XSS_NAME in page.inner_text("main")

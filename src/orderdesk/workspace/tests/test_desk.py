@@ -5,8 +5,15 @@ import re
 import pytest
 from django.urls import reverse
 
-from orderdesk.calling.models import CallAttempt, Lease, OperatorState, OperatorStateSlice
-from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus, QueueState
+from orderdesk.calling.models import (
+    CallAttempt,
+    CallTaskState,
+    Lease,
+    OperatorState,
+    OperatorStateSlice,
+)
+from orderdesk.calling.tests.conftest import fresh
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -103,10 +110,10 @@ def test_server_refuses_confirm_with_incomplete_address(
     )  # fmt: skip
     assert response.status_code == 422
     assert 'data-code="address_field_required_for_apartment"' in response.content.decode()
-    order.refresh_from_db()
+    order = fresh(order)
     assert (order.status, order.queue_state) == (
         OrderStatus.AWAITING_CONFIRMATION,
-        QueueState.IN_CALL,
+        CallTaskState.IN_CALL,
     )
     assert not CallAttempt.objects.exists()
 
@@ -133,7 +140,7 @@ def test_edit_address_then_confirm_with_picked_date(ready_operator, operator_cli
     )  # fmt: skip
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("workspace:desk")
-    order.refresh_from_db()
+    order = fresh(order)
     assert order.status == OrderStatus.CONFIRMED
     assert order.delivery_on.isoformat() == "2026-11-25"
     assert OperatorStateSlice.objects.get(operator=ready_operator, ended_at=None).state == (
@@ -151,8 +158,8 @@ def test_no_answer_records_attempt_and_frees_the_desk(ready_operator, operator_c
     assert response.status_code == 302
     attempt = CallAttempt.objects.get()
     assert attempt.result == "no_answer"
-    order.refresh_from_db()
-    assert order.queue_state == QueueState.QUEUED and order.attempts_count == 1
+    order = fresh(order)
+    assert order.queue_state == CallTaskState.QUEUED and order.attempts_count == 1
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     assert 'id="take-next"' in page
 
@@ -182,8 +189,8 @@ def test_callback_in_customers_local_time(ready_operator, operator_client, make_
         {"lease": str(lease.pk), "result": "callback", "callback_at": "2026-11-24T15:00",
          "personal": "1"},
     )  # fmt: skip
-    order.refresh_from_db()
-    assert order.queue_state == QueueState.CALLBACK
+    order = fresh(order)
+    assert order.queue_state == CallTaskState.CALLBACK
     assert order.callback_user == ready_operator
     assert order.next_call_at.isoformat() == "2026-11-24T10:00:00+00:00"
 
@@ -207,7 +214,7 @@ def test_lost_lease_answers_409_and_keeps_the_page(
         reverse("workspace:bad_connection", args=[order.pk]), HTTP_HX_REQUEST="true"
     )
     assert edit.status_code == 409
-    order.refresh_from_db()
+    order = fresh(order)
     assert order.delivery_comment == ""
 
 

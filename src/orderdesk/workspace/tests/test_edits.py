@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from orderdesk.calling.tests.conftest import fresh
 from orderdesk.catalog.models import Product
 from orderdesk.orders.models import Elevator, OrderEvent, OrderEventType, StoreEvent
 
@@ -35,11 +36,11 @@ def test_item_quantity_and_remove_update_total(operator_client, held):
     kettle = held.items.get(sku="KTL-1")
     response = post(operator_client, "item_quantity", held, {"quantity": "3"}, kettle.pk)
     assert response.status_code == 200
-    held.refresh_from_db()
+    held = fresh(held)
     assert str(held.total) == "289990.00"
     assert events(held, OrderEventType.ITEM_CHANGED)[0].data["quantity"] == {"from": 2, "to": 3}
     post(operator_client, "item_remove", held, {}, kettle.pk)
-    held.refresh_from_db()
+    held = fresh(held)
     assert [i.sku for i in held.items.all()] == ["HRF-450"]
     assert str(held.total) == "259990.00"
     assert events(held, OrderEventType.ITEM_REMOVED)[0].data["sku"] == "KTL-1"
@@ -77,7 +78,7 @@ def test_add_product_of_own_store_only(operator_client, held, store):
     assert response.status_code == 200
     added = held.items.get(sku="IRN-2")
     assert (added.quantity, added.added_by_operator, str(added.price)) == (2, True, "15000.00")
-    held.refresh_from_db()
+    held = fresh(held)
     assert str(held.total) == "309990.00"
     assert events(held, OrderEventType.ITEM_ADDED)[0].data["sku"] == "IRN-2"
     assert StoreEvent.objects.filter(order=held, type="order.changed").exists()
@@ -85,10 +86,10 @@ def test_add_product_of_own_store_only(operator_client, held, store):
 
 def test_elevator_freight_is_a_flag_passenger_a_courier_comment(operator_client, held):
     post(operator_client, "elevator", held, {"elevator": "freight"})
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.elevator == Elevator.FREIGHT and held.delivery_comment == ""
     post(operator_client, "elevator", held, {"elevator": "passenger"})
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.elevator == Elevator.PASSENGER
     assert held.delivery_comment == "Пассажирский лифт в доме."
 
@@ -101,7 +102,7 @@ def test_time_wish_goes_to_customer_comment(operator_client, held):
     assert 'id="card-timeline" hx-swap-oob="outerHTML"' in html
     script = html[html.index('id="script"') :]
     assert "жеткізуді 14:00–18:00 аралығында" in script[: script.index("</section>")]
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.time_wish == "14:00–18:00"
     assert held.comment == (
         "Клиент сможет принять доставку с 14:00 до 18:00; учитывается по возможности."
@@ -113,7 +114,7 @@ def test_time_wish_goes_to_customer_comment(operator_client, held):
 def test_bad_connection_note_and_additional_phone(operator_client, held):
     post(operator_client, "bad_connection", held)
     post(operator_client, "bad_connection", held)
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.delivery_comment == "У клиента плохая связь, он может быть недоступен."
     assert post(operator_client, "phone_add", held, {"phone": "123"}).status_code == 422
     post(operator_client, "phone_add", held, {"phone": "8 (705) 111-22-33"})
@@ -126,7 +127,7 @@ def test_bad_connection_note_and_additional_phone(operator_client, held):
 
 def test_recipient_change_is_on_the_timeline(operator_client, held):
     post(operator_client, "recipient", held, {"recipient_name": "Марат", "recipient_phone": ""})
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.recipient_name == "Марат"
     change = events(held, OrderEventType.UPDATED)[-1]
     assert change.data["changes"]["recipient_name"]["to"] == "Марат"
@@ -145,7 +146,7 @@ def test_value_longer_than_its_field_is_refused_and_nothing_changes(operator_cli
     )
     assert response.status_code == 422
     assert "recipient_phone: at most 20 characters" in response.content.decode()
-    held.refresh_from_db()
+    held = fresh(held)
     assert (held.street, held.house, held.recipient_phone) == before
     assert held.recipient_name != "Марат"
     assert events(held, OrderEventType.UPDATED) == []
@@ -153,7 +154,7 @@ def test_value_longer_than_its_field_is_refused_and_nothing_changes(operator_cli
 
 def test_out_of_city_marks_address_check_and_blocks_confirm(operator_client, held):
     post(operator_client, "address", held, {"street": "Абая", "house": "10", "is_out_of_city": "1"})
-    held.refresh_from_db()
+    held = fresh(held)
     assert held.is_out_of_city and held.needs_address_check
     lease_id = held.lease_id
     checks = operator_client.post(

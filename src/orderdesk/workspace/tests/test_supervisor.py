@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from orderdesk.calling.models import CallAttempt, Lease
+from orderdesk.calling.models import CallAttempt, CallTask, CallTaskState, Lease
 from orderdesk.calling.services.leases import call_next_claim
-from orderdesk.orders.models import Order, OrderStatus, QueueState
+from orderdesk.calling.tests.conftest import fresh
+from orderdesk.orders.models import OrderStatus
 from orderdesk.stores.services import store_create
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +40,8 @@ def test_release_returns_orders_to_the_queue(supervisor_client, ready_operator, 
         reverse("workspace:lease_release", args=[claim.lease.pk]), HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    order.refresh_from_db()
-    assert order.queue_state == QueueState.QUEUED and order.lease_user is None
+    order = fresh(order)
+    assert order.queue_state == CallTaskState.QUEUED and order.lease_id is None
     assert Lease.objects.get(pk=claim.lease.pk).end_reason == "released"
     assert CallAttempt.objects.get().result == "abandoned"
 
@@ -54,8 +55,8 @@ def test_reassign_makes_a_personal_callback(
         reverse("workspace:lease_reassign", args=[claim.lease.pk]),
         {"operator": other_operator.pk},
     )
-    order.refresh_from_db()
-    assert order.queue_state == QueueState.CALLBACK
+    order = fresh(order)
+    assert order.queue_state == CallTaskState.CALLBACK
     assert order.callback_user == other_operator
 
 
@@ -75,29 +76,29 @@ def test_release_of_another_stores_call_is_404(staff_client, ready_operator, mak
 
 def test_decide_unreachable_requeue_and_cancel(supervisor_client, work_morning, make_order):
     first, second = make_order("A-1"), make_order("A-2")
-    Order.objects.filter(pk__in=[first.pk, second.pk]).update(
-        queue_state=QueueState.UNREACHABLE, next_call_at=None
+    CallTask.objects.filter(order__in=[first, second]).update(
+        state=CallTaskState.UNREACHABLE, due_at=None
     )
     page = supervisor_client.get(reverse("workspace:live")).content.decode()
     assert reverse("workspace:unreachable_decide", args=[first.pk]) in page
     supervisor_client.post(
         reverse("workspace:unreachable_decide", args=[first.pk]), {"decision": "requeue"}
     )
-    first.refresh_from_db()
-    assert first.queue_state == QueueState.QUEUED and first.next_call_at is not None
+    first = fresh(first)
+    assert first.queue_state == CallTaskState.QUEUED and first.next_call_at is not None
     refused = supervisor_client.post(
         reverse("workspace:unreachable_decide", args=[second.pk]),
         {"decision": "cancel", "reason": "no-such-reason"},
         HTTP_HX_REQUEST="true",
     )
     assert refused.status_code == 422
-    second.refresh_from_db()
+    second = fresh(second)
     assert second.status == OrderStatus.AWAITING_CONFIRMATION
     supervisor_client.post(
         reverse("workspace:unreachable_decide", args=[second.pk]),
         {"decision": "cancel", "reason": "changed_mind"},
     )
-    second.refresh_from_db()
+    second = fresh(second)
     assert (second.status, second.cancel_reason) == (OrderStatus.CANCELLED, "changed_mind")
 
 
@@ -137,5 +138,5 @@ def test_reassign_to_a_malformed_operator_is_refused(supervisor_client, ready_op
         assert response.status_code == 422
         assert "operator: choose an operator" in response.content.decode()
     assert Lease.objects.get(pk=claim.lease.pk).ended_at is None
-    order.refresh_from_db()
-    assert order.queue_state == QueueState.IN_CALL
+    order = fresh(order)
+    assert order.queue_state == CallTaskState.IN_CALL

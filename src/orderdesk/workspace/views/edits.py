@@ -10,8 +10,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from orderdesk.calling.models import CallTaskState
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import Order, QueueState
+from orderdesk.orders.models import Order
 from orderdesk.orders.services import (
     customer_phone_add,
     order_item_add,
@@ -63,7 +64,11 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
         if lease is not None and str(order_id) in lease.order_ids:
             order = (
                 Order.objects.select_related("store", "customer")
-                .filter(pk=order_id, lease_id=lease.pk, queue_state=QueueState.IN_CALL)
+                .filter(
+                    pk=order_id,
+                    call_tasks__lease=lease,
+                    call_tasks__state=CallTaskState.IN_CALL,
+                )
                 .first()
             )
         if order is None:

@@ -19,16 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from orderdesk.calling.checks import OrderDecision
 from orderdesk.calling.models import Lease, OperatorState, PauseCode
 from orderdesk.calling.selectors import calling_policy_get, lease_live_of, operator_state_current
 from orderdesk.calling.services.leases import LEASE_NOT_HELD, call_next_claim, lease_heartbeat
 from orderdesk.calling.services.operators import operator_state_set
-from orderdesk.calling.services.outcomes import OrderDecision, call_outcome_record
+from orderdesk.calling.services.outcomes import call_outcome_record
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 
 from ..access import operator_view
 from ..card import CallCard, call_card_build
-from ..selectors import operator_history
+from ..selectors import operator_history, queue_tasks_attach
 
 HISTORY_DAYS = 7
 HEARTBEAT_MAX_SECONDS = 60
@@ -259,5 +260,5 @@ def reclaim(request: HttpRequest) -> HttpResponse:
 @operator_view
 def history(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
-    orders = operator_history(user=request.user, since=since)[:200]
+    orders = queue_tasks_attach(list(operator_history(user=request.user, since=since)[:200]))
     return render(request, "workspace/history.html", {"orders": orders, "days": HISTORY_DAYS})

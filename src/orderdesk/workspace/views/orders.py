@@ -10,7 +10,7 @@ from orderdesk.orders.selectors import customer_open_orders, orders_visible_to_u
 from orderdesk.orders.services import order_event_record
 
 from ..access import any_staff_view
-from ..selectors import operator_history
+from ..selectors import operator_history, queue_tasks_attach
 
 
 def orders_viewable_by(*, user: User):
@@ -23,7 +23,7 @@ def orders_viewable_by(*, user: User):
 def order_for_viewer(*, user: User, order_id) -> Order:
     order = (
         orders_viewable_by(user=user)
-        .select_related("store", "customer", "locality", "carrier", "lease_user")
+        .select_related("store", "customer", "locality", "carrier")
         .prefetch_related(
             "items", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
         )
@@ -32,6 +32,7 @@ def order_for_viewer(*, user: User, order_id) -> Order:
     )
     if order is None:
         raise Http404("order not found")
+    queue_tasks_attach([order])
     return order
 
 

@@ -10,19 +10,18 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.models import Role, User
 from orderdesk.calling import services as calling_services
-from orderdesk.calling.models import Lease
+from orderdesk.calling.models import CallTaskState, Lease
 from orderdesk.calling.selectors import cancel_reasons_for
 from orderdesk.core.errors import ApplicationError
-from orderdesk.orders.models import QueueState
 from orderdesk.orders.selectors import orders_visible_to_user
 
 from ..access import supervisor_view
 from ..selectors import (
     callbacks_due,
     operators_board,
-    orders_in_state,
     queue_summary,
     stores_supervised_by,
+    tasks_in_state,
 )
 
 LIVE_REFRESH_SECONDS = 5
@@ -32,17 +31,17 @@ def live_context(request: HttpRequest, error: str = "") -> dict:
     now = timezone.now()
     stores = stores_supervised_by(user=request.user)
     operators = operators_board(stores=stores, now=now)
-    unreachable = list(orders_in_state(stores=stores, queue_state=QueueState.UNREACHABLE))
+    unreachable = list(tasks_in_state(stores=stores, state=CallTaskState.UNREACHABLE))
     reasons = {store.pk: cancel_reasons_for(store=store) for store in stores}
-    for order in unreachable:
-        order.cancel_choices = reasons.get(order.store_id, [])
+    for task in unreachable:
+        task.cancel_choices = reasons.get(task.store_id, [])
     return {
         "now": now,
         "stores": stores,
         "queue": queue_summary(stores=stores),
         "callbacks": callbacks_due(stores=stores, now=now),
         "unreachable": unreachable,
-        "pending": orders_in_state(stores=stores, queue_state=QueueState.PENDING_CHECK),
+        "pending": tasks_in_state(stores=stores, state=CallTaskState.PENDING_CHECK),
         "operators": operators,
         "refresh_seconds": LIVE_REFRESH_SECONDS,
         "board_error": error,
