@@ -324,7 +324,7 @@ def call_card_build(
         oc.reason = form.get(f"reason_{order.pk}", "")
         typed = form.get(f"date_{order.pk}")
         if typed:
-            oc.selected = _parse_day(typed) or oc.selected
+            oc.selected = parse_date_or_none(typed) or oc.selected
         cards.append(oc)
     card = CallCard(
         lease=lease, operator=operator, at=at, orders=cards,
@@ -368,7 +368,7 @@ def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:
         item.in_stock = stock.get(item.sku)
 
 
-def _parse_day(value: str) -> date | None:
+def parse_date_or_none(value: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:

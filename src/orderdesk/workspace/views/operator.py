@@ -8,7 +8,6 @@ call back."""
 
 from datetime import datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,7 +27,7 @@ from orderdesk.calling.services.outcomes import call_outcome_record
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 
 from ..access import operator_view
-from ..card import CallCard, call_card_build
+from ..card import CallCard, call_card_build, parse_date_or_none
 from ..selectors import operator_history, queue_tasks_attach
 
 HISTORY_DAYS = 7
@@ -171,55 +170,55 @@ def checks(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decisions(request: HttpRequest, card: CallCard) -> list[OrderDecision]:
+def _decisions(request: HttpRequest) -> list[OrderDecision]:
+    """Each order's decision as the outcome form posts it (`decision_<order id>`, with its
+    `date_<id>` and `reason_<id>`); the service checks them against the orders it holds."""
     decisions = []
-    for oc in card.orders:
-        decision = request.POST.get(f"decision_{oc.order.pk}", "")
-        if not decision:
+    for key, decision in request.POST.items():
+        if not key.startswith("decision_") or not decision:
             continue
+        order_id = key.removeprefix("decision_")
         decisions.append(
             OrderDecision(
-                order_id=str(oc.order.pk),
+                order_id=order_id,
                 decision=decision,
-                delivery_on=oc.selected,
-                reason=request.POST.get(f"reason_{oc.order.pk}", ""),
+                delivery_on=parse_date_or_none(request.POST.get(f"date_{order_id}", "")),
+                reason=request.POST.get(f"reason_{order_id}", ""),
             )
         )
     return decisions
 
 
-def _callback_at(request: HttpRequest, zone: str) -> datetime | None:
-    """The picker gives the customer's wall-clock time."""
+def _callback_at(request: HttpRequest) -> datetime | None:
+    """The picker gives the customer's wall-clock time: passed on without an offset, which the
+    outcome service reads in the customer's zone."""
     raw = request.POST.get("callback_at", "").strip()
     if not raw:
         return None
     try:
-        naive = datetime.fromisoformat(raw)
+        return datetime.fromisoformat(raw).replace(tzinfo=None)
     except ValueError:
         return None
-    return naive.replace(tzinfo=ZoneInfo(zone))
 
 
 @require_POST
 @operator_view
 def outcome(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+    """The outcome form, parsed and handed to the service (which runs every check): the card
+    is not rebuilt for it."""
     lease = _held_lease(request)
     if lease is None:
         return lease_lost_response(request)
-    card = call_card_build(lease=lease, operator=request.user, at=now, form=request.POST.dict())
-    result = request.POST.get("result", "")
     try:
         call_outcome_record(
             lease_id=lease.pk,
             operator=request.user,
-            result=result,
+            result=request.POST.get("result", ""),
             notes=request.POST.get("notes", ""),
-            callback_at=_callback_at(request, card.timezone) if card.orders else None,
+            callback_at=_callback_at(request),
             personal=request.POST.get("personal") == "1",
             reason=request.POST.get("reason", ""),
-            decisions=_decisions(request, card),
-            at=now,
+            decisions=_decisions(request),
         )
     except ValidationFailed as exc:
         return render(request, "workspace/_outcome_errors.html", {"errors": exc.errors}, status=422)
