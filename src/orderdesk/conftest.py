@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from orderdesk.accounts.services import user_create
@@ -28,11 +27,6 @@ def password_hasher_fast():
     a million rounds) spends a good part of a second on each; MD5 checks the same flows at once."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
-
-
-@pytest.fixture
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 class ApiClient:

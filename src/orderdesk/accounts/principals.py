@@ -26,10 +26,6 @@ class Principal:
     store: Store | None = None
     user: User | None = None
 
-    @property
-    def label(self) -> str:
-        return f"store:{self.store.slug}" if self.store else self.user.username
-
 
 def principal_authenticate(*, token: str) -> Principal | None:
     """The store or user a bearer credential belongs to; its prefix tells which to look up."""
