@@ -31,6 +31,7 @@ browser:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 check-migrations: install-dev
 	$(BIN)/orderdesk makemigrations --check --dry-run

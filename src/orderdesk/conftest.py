@@ -3,8 +3,7 @@
 import json
 
 import pytest
-from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from orderdesk.accounts.services import user_create
 from orderdesk.stores.services import store_create
@@ -22,9 +21,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-@pytest.fixture
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
+@pytest.fixture(autouse=True, scope="session")
+def password_hasher_fast():
+    """Users are made in most fixtures and log in in many tests: the production hasher (PBKDF2,
+    a million rounds) spends a good part of a second on each; MD5 checks the same flows at once."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 class ApiClient:

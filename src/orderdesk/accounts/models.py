@@ -46,7 +46,3 @@ class User(AbstractUser):
     @property
     def is_supervisor_or_admin(self) -> bool:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role == Role.ADMIN

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from orderdesk.accounts.models import Role, User
-from orderdesk.api.auth import user_of
+from orderdesk.accounts.principals import user_of
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.orders.representations import order_data, orders_data
 from orderdesk.orders.selectors import order_get

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "orderdesk.integrations",
     "orderdesk.calling",
     "orderdesk.workspace",
+    "orderdesk.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,10 +19,6 @@ class ApplicationError(Exception):
             self.status_code = status_code
 
 
-class ConflictError(ApplicationError):
-    status_code = 409
-
-
 class NotFoundError(ApplicationError):
     status_code = 404
 

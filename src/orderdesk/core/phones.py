@@ -10,7 +10,6 @@ import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
 PHONE_INVALID = "invalid_phone"
-PHONE_MISSING = "missing"
 
 
 class PhoneError(ValueError):

@@ -1,4 +1,4 @@
-"""Text normalisation shared by look-ups (locality names) and exports (spreadsheet cells)."""
+"""Text normalisation for look-ups: locality names are matched on a folded key."""
 
 import re
 
@@ -10,13 +10,3 @@ def name_key(name: str) -> str:
     text = (name or "").strip().casefold().replace("ё", "е").replace("—", "-").replace("–", "-")
     text = SPACES.sub(" ", text)
     return text.replace(" - ", "-")
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Neutralise text a spreadsheet would run as a formula (CSV/Excel injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value

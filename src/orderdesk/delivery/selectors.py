@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,10 +12,19 @@ from orderdesk.core.text import name_key
 from .models import Carrier, DeliveryZone, Locality, LocalityName
 from .promise import DeliveryDates, DeliveryTerms, delivery_dates
 
-if TYPE_CHECKING:
-    from orderdesk.orders.models import Order
-
 logger = logging.getLogger(__name__)
+
+
+class OrderDestination(Protocol):
+    """What the date rules read of an order. Described here rather than imported: orders sits
+    above delivery (its intake calls these selectors), and delivery knows nothing of it."""
+
+    pk: Any
+    locality_id: int | None
+    locality: Locality | None
+    locality_name: str
+    carrier_id: int | None
+    carrier: Carrier | None
 
 
 def locality_match(*, name: str, country: str | None = None) -> Locality | None:
@@ -169,7 +178,7 @@ def delivery_earliest_on(
     return dates.earliest if dates else None
 
 
-def order_delivery_dates(*, order: Order, at: datetime) -> DeliveryDates | None:
+def order_delivery_dates(*, order: OrderDestination, at: datetime) -> DeliveryDates | None:
     """The dates a confirmation of this order at `at` may promise: its carrier's when it names
     one, else whichever carrier delivers earliest; None when no zone serves its locality."""
     if order.locality_id is None:
@@ -179,7 +188,7 @@ def order_delivery_dates(*, order: Order, at: datetime) -> DeliveryDates | None:
 
 
 def order_delivery_date_errors(
-    *, order: Order, delivery_on: date | None, at: datetime
+    *, order: OrderDestination, delivery_on: date | None, at: datetime
 ) -> list[dict]:
     """Why `delivery_on` cannot be promised for this order at `at`: empty when it can."""
     dates = order_delivery_dates(order=order, at=at)

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from orderdesk.accounts.models import Role
-from orderdesk.api.auth import store_of, user_of
+from orderdesk.accounts.principals import store_of, user_of
 
 from .models import (
     WEBHOOK_EVENT_TYPES,

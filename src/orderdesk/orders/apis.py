@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from orderdesk.api.auth import principal_of, store_of
+from orderdesk.accounts.principals import principal_of, store_of
 from orderdesk.core.errors import ValidationFailed
 
 from .intake import OrderIn
