@@ -64,9 +64,9 @@ django.setup()
 from django.db import connection, connections  # noqa: E402
 
 from orderdesk.accounts.models import User  # noqa: E402
-from orderdesk.calling.models import CallingPolicy  # noqa: E402
+from orderdesk.calling.models import CallingPolicy, CallTask  # noqa: E402
 from orderdesk.calling.services import call_next_claim, call_outcome_record  # noqa: E402
-from orderdesk.orders.models import Order  # noqa: E402
+from orderdesk.orders.models import Customer, Order  # noqa: E402
 from orderdesk.stores.models import Store  # noqa: E402
 
 ZONES = [
@@ -85,21 +85,31 @@ def log(message: str) -> None:
 # Data ------------------------------------------------------------------------------------------
 
 
+KIND = "(i % 10)"  # 0-3 queued and due, 4-5 waiting (retry/callback ahead), 6-9 decided
+
+
+def _order_id_sql(store_id: int) -> str:
+    """The order's id from the series value, so its call task can point at it."""
+    return f"md5('{store_id}-' || i)::uuid"
+
+
+def _zone_sql() -> str:
+    zones = "ARRAY[" + ",".join(f"'{z}'" for z in ZONES) + "]"
+    return f"({zones})[1 + (i / 10) % {len(ZONES)}]"
+
+
 def order_columns_sql(*, store_id: int, at: datetime) -> dict[str, str]:
     """SQL for every column of orders_order, in terms of the series value `i`."""
-    zones = "ARRAY[" + ",".join(f"'{z}'" for z in ZONES) + "]"
-    kind = "(i % 10)"  # 0-3 queued and due, 4-5 waiting (retry/callback ahead), 6-9 decided
+    kind = KIND
     at_sql = f"TIMESTAMPTZ '{at.isoformat()}'"
     return {
-        "id": "gen_random_uuid()",
+        "id": _order_id_sql(store_id),
         "store_id": str(store_id),
         "customer_id": "c0 + (i % ccount)",
         "external_id": "'Q-' || i",
         "source": "'website'",
         "status": f"CASE WHEN {kind} < 6 THEN 'awaiting_confirmation' "
         f"WHEN {kind} < 9 THEN 'confirmed' ELSE 'cancelled' END",
-        "queue_state": f"CASE WHEN {kind} < 4 THEN 'queued' WHEN {kind} = 4 THEN 'queued' "
-        f"WHEN {kind} = 5 THEN 'callback' ELSE '' END",
         "status_changed_at": at_sql,
         "cancel_reason": f"CASE WHEN {kind} = 9 THEN 'changed_mind' ELSE '' END",
         "language": "CASE WHEN i % 3 = 0 THEN 'kk' ELSE 'ru' END",
@@ -119,23 +129,52 @@ def order_columns_sql(*, store_id: int, at: datetime) -> dict[str, str]:
         "needs_address_check": "false",
         "delivery_comment": "''",
         "time_wish": "''",
-        "timezone": f"({zones})[1 + (i / 10) % {len(ZONES)}]",
+        "timezone": _zone_sql(),
         "carrier_id": "NULL",
         "requested_delivery_on": "NULL",
         "earliest_delivery_on": "NULL",
         "delivery_on": "NULL",
-        "next_call_at": f"CASE WHEN {kind} < 4 THEN {at_sql} - (i % 7200) * INTERVAL '1 second' "
-        f"WHEN {kind} < 6 THEN {at_sql} + (600 + i % 36000) * INTERVAL '1 second' END",
-        "callback_user_id": "NULL",
-        "lease_id": "NULL",
-        "lease_user_id": "NULL",
-        "lease_expires_at": "NULL",
-        "attempts_count": f"CASE WHEN {kind} IN (1, 3, 4) THEN 1 + i % 3 ELSE 0 END",
-        "first_call_at": "NULL",
         "confirmed_at": f"CASE WHEN {kind} BETWEEN 6 AND 8 THEN {at_sql} END",
         "created_at": f"{at_sql} - (i % 86400) * INTERVAL '1 second'",
         "updated_at": at_sql,
     }  # fmt: skip
+
+
+def task_columns_sql(*, store_id: int, at: datetime) -> dict[str, str]:
+    """SQL for every column of the call tasks: each order's confirmation task, open while the
+    order awaits confirmation (queued and due, a retry or a callback ahead), closed after."""
+    kind = KIND
+    at_sql = f"TIMESTAMPTZ '{at.isoformat()}'"
+    return {
+        "id": "gen_random_uuid()",
+        "store_id": str(store_id),
+        "customer_id": "c0 + (i % ccount)",
+        "order_id": _order_id_sql(store_id),
+        "purpose": "'confirmation'",
+        "state": f"CASE WHEN {kind} < 5 THEN 'queued' WHEN {kind} = 5 THEN 'callback' "
+        f"WHEN {kind} < 9 THEN 'done' ELSE 'cancelled' END",
+        "reason": "''",
+        "due_at": f"CASE WHEN {kind} < 4 THEN {at_sql} - (i % 7200) * INTERVAL '1 second' "
+        f"WHEN {kind} < 6 THEN {at_sql} + (600 + i % 36000) * INTERVAL '1 second' END",
+        "timezone": _zone_sql(),
+        "language": "CASE WHEN i % 3 = 0 THEN 'kk' ELSE 'ru' END",
+        "callback_user_id": "NULL",
+        "lease_id": "NULL",
+        "attempts_count": f"CASE WHEN {kind} IN (1, 3, 4) THEN 1 + i % 3 ELSE 0 END",
+        "first_call_at": "NULL",
+        "created_at": f"{at_sql} - (i % 86400) * INTERVAL '1 second'",
+        "closed_at": f"CASE WHEN {kind} >= 6 THEN {at_sql} END",
+    }  # fmt: skip
+
+
+def _rows_fill(cursor, *, model, columns: dict[str, str], series: str) -> None:
+    model_columns = [f.column for f in model._meta.concrete_fields]
+    missing = sorted(set(model_columns) - set(columns))
+    if missing:
+        sys.exit(f"bench/queue.py does not know how to fill {model.__name__}: {missing}")
+    names = ", ".join(model_columns)
+    values = ", ".join(columns[c] for c in model_columns)
+    cursor.execute(f"INSERT INTO {model._meta.db_table} ({names}) SELECT {values} FROM {series}")
 
 
 def fill(*, orders: int, at: datetime, claimers: int) -> Store:
@@ -144,11 +183,8 @@ def fill(*, orders: int, at: datetime, claimers: int) -> Store:
     store = Store.objects.create(name="Queue bench", slug="queue-bench")
     CallingPolicy.objects.create(store=store, min_gap_minutes=0)
     customers = max(1, orders * 4 // 5)
-    columns = order_columns_sql(store_id=store.pk, at=at)
-    model_columns = [f.column for f in Order._meta.concrete_fields]
-    missing = sorted(set(model_columns) - set(columns))
-    if missing:
-        sys.exit(f"bench/queue.py does not know how to fill: {missing}")
+    orders_sql = order_columns_sql(store_id=store.pk, at=at)
+    tasks_sql = task_columns_sql(store_id=store.pk, at=at)
     began = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -160,15 +196,14 @@ def fill(*, orders: int, at: datetime, claimers: int) -> Store:
         )
         cursor.execute("SELECT min(id) FROM orders_customer WHERE store_id = %s", [store.pk])
         first_customer = cursor.fetchone()[0]
-        names = ", ".join(model_columns)
-        values = ", ".join(columns[c] for c in model_columns)
         step = 100_000
         for start in range(0, orders, step):
-            cursor.execute(
-                f"INSERT INTO orders_order ({names}) SELECT {values} FROM "
+            series = (
                 f"(SELECT i, {first_customer}::bigint AS c0, {customers}::bigint AS ccount "
                 f"FROM generate_series({start}, {min(start + step, orders) - 1}) AS i) AS s"
             )
+            _rows_fill(cursor, model=Order, columns=orders_sql, series=series)
+            _rows_fill(cursor, model=CallTask, columns=tasks_sql, series=series)
             log(f"  filled {min(start + step, orders):,} orders")
     settle()
     log(f"fill: {orders:,} orders, {customers:,} customers in {time.perf_counter() - began:.1f}s")
@@ -182,7 +217,8 @@ def settle() -> None:
     forced checkpoint: one right before the run would put a full-page image of every page the
     run first touches into the measured window, which a steady state spreads over minutes."""
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) orders_order, orders_customer")
+        tables = ", ".join(m._meta.db_table for m in (Order, Customer, CallTask))
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
 def operators_create(*, store: Store, count: int) -> None:
@@ -208,13 +244,13 @@ def operators(count: int) -> list[int]:
 
 
 def baseline_fill(*, at: datetime) -> int:
-    """The bare queue: ids of the orders eligible now (due, in an open zone), nothing else."""
+    """The bare queue: ids of the call tasks eligible now (due, in an open zone), nothing else."""
     from orderdesk.calling.selectors import queue_scope_for
 
     operator = User.objects.get(pk=operators(1)[0])
     scope = queue_scope_for(operator=operator, at=at)
-    eligible = Order.objects.filter(
-        scope.q(), queue_state__in=["queued", "callback"], next_call_at__lte=at
+    eligible = CallTask.objects.filter(
+        scope.q(), state__in=["queued", "callback"], due_at__lte=at
     ).values_list("id", flat=True)
     sql, params = eligible.query.sql_with_params()
     with connection.cursor() as cursor:

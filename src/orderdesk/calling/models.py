@@ -200,6 +200,28 @@ class QueueTier(models.TextChoices):
 
 
 DEFAULT_PRIORITIES = [tier.value for tier in QueueTier]
+# Which waiting tasks each tier holds, written once: the tiers' partial indexes
+# (CallTask.Meta.indexes) and the queue's read (selectors.queue_candidates_read) use these.
+TIER_CONDITIONS: dict[str, models.Q] = {
+    QueueTier.CALLBACKS: models.Q(state=T.CALLBACK, callback_user__isnull=True),
+    QueueTier.NEW_CONFIRMATIONS: models.Q(
+        state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count=0
+    ),
+    QueueTier.DELIVERY_PROBLEMS: models.Q(state=T.QUEUED, purpose=CallPurpose.DELIVERY_PROBLEM),
+    QueueTier.RETRIES: models.Q(
+        state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count__gt=0
+    ),
+    QueueTier.OTHER: models.Q(
+        state=T.QUEUED, purpose__in=[CallPurpose.FEEDBACK, CallPurpose.BACK_IN_STOCK]
+    ),
+}
+TIER_INDEXES = {
+    QueueTier.CALLBACKS: "calling_task_callback_idx",
+    QueueTier.NEW_CONFIRMATIONS: "calling_task_new_idx",
+    QueueTier.DELIVERY_PROBLEMS: "calling_task_problem_idx",
+    QueueTier.RETRIES: "calling_task_retry_idx",
+    QueueTier.OTHER: "calling_task_other_idx",
+}
 
 
 class LeaseEnd(models.TextChoices):
@@ -352,36 +374,13 @@ class CallTask(models.Model):
                 condition=models.Q(state=T.CALLBACK, callback_user__isnull=False),
                 name="calling_task_callback_own_idx",
             ),
-            models.Index(
-                fields=["store", "timezone", "due_at", "id"],
-                condition=models.Q(state=T.CALLBACK, callback_user__isnull=True),
-                name="calling_task_callback_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "due_at", "id"],
-                condition=models.Q(
-                    state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count=0
-                ),
-                name="calling_task_new_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "due_at", "id"],
-                condition=models.Q(
-                    state=T.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count__gt=0
-                ),
-                name="calling_task_retry_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "due_at", "id"],
-                condition=models.Q(state=T.QUEUED, purpose=CallPurpose.DELIVERY_PROBLEM),
-                name="calling_task_problem_idx",
-            ),
-            models.Index(
-                fields=["store", "timezone", "due_at", "id"],
-                condition=models.Q(
-                    state=T.QUEUED, purpose__in=[CallPurpose.FEEDBACK, CallPurpose.BACK_IN_STOCK]
-                ),
-                name="calling_task_other_idx",
+            *(
+                models.Index(
+                    fields=["store", "timezone", "due_at", "id"],
+                    condition=TIER_CONDITIONS[tier],
+                    name=name,
+                )
+                for tier, name in TIER_INDEXES.items()
             ),
             # the zones present among waiting tasks (a loose index scan)
             models.Index(

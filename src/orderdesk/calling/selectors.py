@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 import holidays as holidays_lib
+from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
@@ -17,6 +18,7 @@ from orderdesk.stores.models import Store
 
 from .models import (
     OPEN_STATES,
+    TIER_CONDITIONS,
     WAITING_STATES,
     CallingPolicy,
     CallPurpose,
@@ -70,17 +72,36 @@ def holidays_for(*, policy: CallingPolicy, zone: str) -> CountryHolidays:
     return CountryHolidays(zone_country(zone) if policy.holidays_off else None)
 
 
+def _zones_present_sql() -> str:
+    """A loose index scan over calling_task_zone_idx: one index probe per distinct zone of the
+    waiting tasks instead of one row per task (PostgreSQL has no skip scan for DISTINCT).
+    Table and column names come from the model; the states are the model's constants."""
+    table = CallTask._meta.db_table
+    zone = CallTask._meta.get_field("timezone").column
+    state = CallTask._meta.get_field("state").column
+    waiting = ", ".join(f"'{s}'" for s in WAITING_STATES)
+    return f"""
+        WITH RECURSIVE z(tz) AS (
+            (SELECT {zone} FROM {table} WHERE {state} IN ({waiting}) ORDER BY {zone} LIMIT 1)
+            UNION ALL
+            SELECT (SELECT t.{zone} FROM {table} t
+                    WHERE t.{state} IN ({waiting}) AND t.{zone} > z.tz
+                    ORDER BY t.{zone} LIMIT 1)
+            FROM z WHERE z.tz IS NOT NULL
+        )
+        SELECT tz FROM z WHERE tz IS NOT NULL
+    """  # noqa: S608 (names from the model, states from its constants)
+
+
+ZONES_PRESENT_SQL = _zones_present_sql()
+
+
 def queue_zones_present() -> list[str]:
-    """The distinct time zones of waiting tasks: a loose index scan over calling_task_zone_idx
-    (one index probe per zone, not one row per task), each probe the ORM's."""
-    zones: list[str] = []
-    waiting = CallTask.objects.filter(state__in=WAITING_STATES).order_by("timezone")
-    while True:
-        rest = waiting.filter(timezone__gt=zones[-1]) if zones else waiting
-        zone = rest.values_list("timezone", flat=True).first()
-        if zone is None:
-            return zones
-        zones.append(zone)
+    """The distinct time zones of waiting tasks, in one statement through Django's cursor
+    (a query per zone through the ORM cost a round trip each: 13 with Russia and Kazakhstan)."""
+    with connection.cursor() as cursor:
+        cursor.execute(ZONES_PRESENT_SQL)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def zones_open(*, policy: CallingPolicy, zones: Iterable[str], at: datetime) -> list[str]:
@@ -164,68 +185,94 @@ class QueueHead(NamedTuple):
     customer_id: int
 
 
-# The tiers' conditions; each has its partial index (CallTask.Meta.indexes).
-TIER_FILTERS: dict[str, Q] = {
-    QueueTier.CALLBACKS: Q(state=CallTaskState.CALLBACK, callback_user__isnull=True),
-    QueueTier.NEW_CONFIRMATIONS: Q(
-        state=CallTaskState.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count=0
-    ),
-    QueueTier.DELIVERY_PROBLEMS: Q(
-        state=CallTaskState.QUEUED, purpose=CallPurpose.DELIVERY_PROBLEM
-    ),
-    QueueTier.RETRIES: Q(
-        state=CallTaskState.QUEUED, purpose=CallPurpose.CONFIRMATION, attempts_count__gt=0
-    ),
-    QueueTier.OTHER: Q(
-        state=CallTaskState.QUEUED, purpose__in=[CallPurpose.FEEDBACK, CallPurpose.BACK_IN_STOCK]
-    ),
-}
 # Candidates per read: the first depth serves the usual case; the next ones when every
 # candidate of the one before was held by other claimers at that instant.
 QUEUE_HEAD_DEPTHS = (8, 64, 1024)
+_TASK = CallTask._meta.db_table
 
 
-def _due(*, scope: QueueScope, at: datetime, skipped: Iterable[int]) -> QuerySet[CallTask]:
-    due = CallTask.objects.filter(due_at__lte=at)
-    if scope.languages:
-        due = due.filter(language__in=scope.languages)
-    skipped = list(skipped)
-    return due.exclude(customer_id__in=skipped) if skipped else due
+def _column(name: str) -> str:
+    return CallTask._meta.get_field(name).column
 
 
-def _personal_callbacks(
-    *, scope: QueueScope, operator: User, at: datetime, skipped: Iterable[int], depth: int
-) -> QuerySet[CallTask]:
-    """This operator's own due callbacks, whatever the store's tiers say: the customer was
-    promised this operator at this time. Few rows: one index range, then the scope."""
-    return (
-        _due(scope=scope, at=at, skipped=skipped)
-        .filter(scope.q(), state=CallTaskState.CALLBACK, callback_user=operator)
-        .order_by("due_at", "id")
-        .values_list("id", flat=True)[:depth]
-    )
+@lru_cache(maxsize=1)
+def _tier_where(tier: str) -> str:
+    """The tier's condition (models.TIER_CONDITIONS, which its partial index is built from) as
+    SQL on the alias `t`, compiled by Django itself so the read and the index cannot differ."""
+    query = CallTask.objects.filter(TIER_CONDITIONS[tier]).query
+    where, params = query.get_compiler(connection=connection).compile(query.where)
+    return connection.ops.compose_sql(where, params).replace(f'"{_TASK}".', "t.")
 
 
-def _rank_candidates(
-    *, scope: QueueScope, rank: int, at: datetime, skipped: Iterable[int], depth: int
-) -> QuerySet[CallTask] | None:
-    """The `depth` most overdue tasks of the tier each store puts at `rank`, read per (store,
-    zone) so each branch is one probe into its tier's index in due order; None when no store
-    has a tier at that rank."""
-    due = _due(scope=scope, at=at, skipped=skipped)
-    branches = [
-        due.filter(TIER_FILTERS[tiers[rank]], store_id=store_id, timezone=zone)
-        .order_by("due_at", "id")
-        .values_list("id", "due_at")[:depth]
-        for store_id, zones in scope.zones_by_store.items()
-        if rank < len(tiers := scope.policies[store_id].tier_order())
-        for zone in zones
+@lru_cache(maxsize=1)
+def _candidates_sql() -> str:
+    """One statement for the queue's head candidates, whatever the stores' tiers and zones:
+    this operator's own due callbacks (rank -1), then per tier one LATERAL probe per (store,
+    zone) inside its window into the tier's partial index, in due order, each tier at the rank
+    its store gives it. The shape is fixed (the stores, zones and ranks come as arrays), so the
+    text never changes and PostgreSQL plans it once per connection. Names from the model.
+    Measured: built through the ORM as a union of a branch per (store, zone) and tier, the
+    Python that composes it cost some 30 ms a claim (bench/queue.py), the database 1-2 ms."""
+    common = f"""
+        t.{_column("due_at")} <= %(at)s
+        AND (cardinality(%(languages)s::text[]) = 0 OR t.{_column("language")} = ANY(%(languages)s))
+        AND t.{_column("customer")} <> ALL(%(skipped)s::bigint[])"""
+    order = f"t.{_column('due_at')}, t.{_column('id')}"
+    personal = f"""
+        SELECT t.{_column("id")} AS id, -1 AS rank, t.{_column("due_at")} AS due_at
+        FROM {_TASK} t
+        JOIN unnest(%(stores)s::bigint[], %(zones)s::text[]) AS z(store_id, tz)
+          ON t.{_column("store")} = z.store_id AND t.{_column("timezone")} = z.tz
+        WHERE t.{_column("state")} = '{CallTaskState.CALLBACK}'
+          AND t.{_column("callback_user")} = %(operator)s AND {common}
+        ORDER BY {order} LIMIT %(depth)s"""  # noqa: S608 (names from the model)
+    tiers = [
+        f"""
+        SELECT c.id, c.rank, c.due_at
+        FROM unnest(%(stores)s::bigint[], %(zones)s::text[], %(rank_{tier})s::int[])
+             AS z(store_id, tz, rank)
+        CROSS JOIN LATERAL (
+            SELECT t.{_column("id")} AS id, z.rank AS rank, t.{_column("due_at")} AS due_at
+            FROM {_TASK} t
+            WHERE t.{_column("store")} = z.store_id AND t.{_column("timezone")} = z.tz
+              AND {_tier_where(tier)} AND {common}
+            ORDER BY {order} LIMIT %(depth)s
+        ) c"""  # noqa: S608 (names from the model, conditions compiled by Django)
+        for tier in QueueTier.values
     ]
-    if not branches:
-        return None
-    if len(branches) == 1:
-        return branches[0]
-    return branches[0].union(*branches[1:], all=True).order_by("due_at", "id")[:depth]
+    branches = " UNION ALL ".join(f"({branch})" for branch in [personal, *tiers])
+    return f"""
+        SELECT candidate.id FROM ({branches}) AS candidate
+        ORDER BY candidate.rank, candidate.due_at, candidate.id
+        LIMIT %(depth)s
+    """  # noqa: S608 (names from the model, conditions compiled by Django)
+
+
+def _candidates_params(*, scope: QueueScope, operator: User, at: datetime, skipped) -> dict:
+    pairs = [(store, zone) for store, zones in scope.zones_by_store.items() for zone in zones]
+    ranks = {store: scope.policies[store].tier_order() for store in scope.zones_by_store}
+    return {
+        "stores": [store for store, _zone in pairs],
+        "zones": [zone for _store, zone in pairs],
+        **{
+            f"rank_{tier}": [ranks[store].index(tier) for store, _zone in pairs]
+            for tier in QueueTier.values
+        },
+        "at": at,
+        "operator": operator.pk,
+        "languages": list(scope.languages),
+        "skipped": list(skipped),
+    }
+
+
+def queue_candidates_read(
+    *, scope: QueueScope, operator: User, at: datetime, skipped: Iterable[int], depth: int
+) -> list[UUID]:
+    """The `depth` most urgent due tasks for this operator, unlocked (see _candidates_sql)."""
+    params = _candidates_params(scope=scope, operator=operator, at=at, skipped=skipped)
+    with connection.cursor() as cursor:
+        cursor.execute(_candidates_sql(), {**params, "depth": depth})
+        return [row[0] for row in cursor.fetchall()]
 
 
 def queue_head_lock(
@@ -238,30 +285,17 @@ def queue_head_lock(
     `skipped` are passed over. Candidates are read first, then the first one still waiting is
     locked: a candidate another claimer leased meanwhile is passed over unlocked."""
     skipped = list(skipped)
-    reads = [
-        lambda depth: _personal_callbacks(
+    for depth in QUEUE_HEAD_DEPTHS:
+        candidates = queue_candidates_read(
             scope=scope, operator=operator, at=at, skipped=skipped, depth=depth
         )
-    ]
-    ranks = max(len(policy.tier_order()) for policy in scope.policies.values())
-    for rank in range(ranks):
-        reads.append(
-            lambda depth, rank=rank: _rank_candidates(
-                scope=scope, rank=rank, at=at, skipped=skipped, depth=depth
-            )
-        )
-    for read in reads:
-        for depth in QUEUE_HEAD_DEPTHS:
-            query = read(depth)
-            rows = list(query) if query is not None else []
-            candidates = [row if isinstance(row, UUID) else row[0] for row in rows]
-            if not candidates:
-                break
-            head = _candidate_lock(candidates=candidates, operator=operator, at=at)
-            if head is not None:
-                return head
-            if len(candidates) < depth:  # the read gave all it has: deeper finds no more
-                break
+        if not candidates:
+            return None
+        head = _candidate_lock(candidates=candidates, operator=operator, at=at)
+        if head is not None:
+            return head
+        if len(candidates) < depth:  # the read gave all it has: deeper finds no more
+            return None
     return None
 
 

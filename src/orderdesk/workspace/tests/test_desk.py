@@ -124,13 +124,20 @@ def test_edit_address_then_confirm_with_picked_date(ready_operator, operator_cli
     )
     take_call(operator_client)
     lease = Lease.objects.get(operator=ready_operator, ended_at=None)
+    # The edit posts the outcome form along (the card's hx-include): the decision as typed.
     response = operator_client.post(
         reverse("workspace:address", args=[order.pk]),
         {"street": "Абая", "house": "10", "apartment": "25", "entrance": "2", "floor": "5",
-         "intercom": "25К"},
+         "intercom": "25К", "lease": str(lease.pk), f"decision_{order.pk}": "confirm"},
         HTTP_HX_REQUEST="true",
     )  # fmt: skip
-    assert response.status_code == 200 and response["HX-Trigger"] == "checks-changed"
+    assert response.status_code == 200
+    html = response.content.decode()
+    # One answer: the order's panel, and the checklist out of band, judged with the new address.
+    assert html.count('id="checklist"') == 1
+    assert 'id="checklist" hx-post' in html and 'hx-swap-oob="outerHTML"' in html
+    assert f'class="pass" data-check="{order.pk}.address"' in html
+    assert f'data-check="{order.pk}.decision"' not in html  # the decision came along
     assert OrderEvent.objects.filter(order=order, type=OrderEventType.UPDATED).exists()
     response = operator_client.post(
         reverse("workspace:outcome"),

@@ -1,5 +1,7 @@
 """Changes to an order while its customer is on the line. Each is one service call with its
-timeline event; the answer is the order's panel again, and the checklist is told to refresh."""
+timeline event; the answer is the order's panel again, with the script, the timeline and the
+checklist out of band: the card is built once per edit. The edit forms post the outcome form
+along (`hx-include` on the card), so the checklist judges the decisions as typed."""
 
 from collections.abc import Callable
 
@@ -84,17 +86,22 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
             if error:
                 messages.error(request, error)
             return redirect("workspace:desk")
-        card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
+        card = call_card_build(
+            lease=lease, operator=request.user, at=timezone.now(), form=request.POST.dict()
+        )
         oc = next(c for c in card.orders if c.order.pk == order.pk)
         oc.error = error
         context = {"card": card, "oc": oc, "oob": True}
         html = "".join(
-            render_to_string(f"workspace/desk_card.html#{name}", context, request=request)
-            for name in ("order-panel", "script-panel", "card-timeline")
+            render_to_string(template, context, request=request)
+            for template in (
+                "workspace/desk_card.html#order-panel",
+                "workspace/desk_card.html#script-panel",
+                "workspace/desk_card.html#card-timeline",
+                "workspace/_outcome_form.html#checklist",
+            )
         )
-        response = HttpResponse(html, status=status)
-        response["HX-Trigger"] = "checks-changed"
-        return response
+        return HttpResponse(html, status=status)
 
     return view
 
