@@ -482,9 +482,6 @@ class OperatorState(models.TextChoices):
     IN_CALL = "in_call", _("In call")
 
 
-WORKING_STATES = frozenset({OperatorState.READY, OperatorState.IN_CALL})
-
-
 class PauseCode(models.TextChoices):
     BREAK = "break", _("Break")
     LUNCH = "lunch", _("Lunch")

@@ -10,7 +10,6 @@ from uuid import UUID
 import holidays as holidays_lib
 from django.db import connection
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 
 from orderdesk.accounts.models import User
 from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus
@@ -351,14 +350,6 @@ def lease_orders(*, lease: Lease) -> list[Order]:
         .prefetch_related("items")
         .order_by("created_at", "id")
     )
-
-
-def lease_get(*, lease_id, operator: User) -> Lease:
-    """A lease of this operator; another operator's lease is 'not found' (SPEC 11)."""
-    lease = Lease.objects.filter(pk=lease_id, operator=operator).first()
-    if lease is None:
-        raise Http404(f"lease {lease_id} not found")
-    return lease
 
 
 def operator_state_current(*, operator: User) -> OperatorStateSlice | None:

@@ -66,8 +66,7 @@ def prepared_instances(model: type[M], sql: str, params: Mapping[str, Any]) -> l
 
 
 def as_saved(instance: M, *, alias: str | None = None) -> M:
-    """An instance whose row a prepared statement has just written, marked as the ORM marks a
-    saved one (so a later `save()` updates rather than inserts). `alias`: the connection's, when
+    """An instance whose row COPY has just written, marked as the ORM marks a saved one (so a later `save()` updates rather than inserts). `alias`: the connection's, when
     the caller has it at hand (reading it through Django's connection proxy costs more than the
     rest)."""
     instance._state.adding = False
