@@ -1,30 +1,12 @@
-"""Shared fixtures: stores, staff, API clients, and the PostgreSQL-only marker."""
+"""Shared fixtures: stores, staff and API clients."""
 
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from orderdesk.accounts.services import user_create
 from orderdesk.stores.services import store_create
-
-
-def pytest_collection_modifyitems(config, items):
-    """Locking and concurrency tests run on PostgreSQL only: SQLite ignores SELECT … FOR UPDATE."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
-
-
-@pytest.fixture
-def is_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 class ApiClient:
