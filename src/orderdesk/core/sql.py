@@ -91,7 +91,7 @@ def _json_adapter(field: JSONField):
 
 
 def rows_copy(model: type[M], instances: Iterable[M]) -> int:
-    """Insert `instances` as new rows with COPY; PostgreSQL only, inside the caller's transaction.
+    """Insert `instances` as new rows with COPY, inside the caller's transaction.
 
     Values are written as the instances hold them (no `get_db_prep_save`): the caller hands in
     instances built for insertion. Fields the ORM fills on insert (`auto_now`, `auto_now_add`)
@@ -129,14 +129,6 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
                 as_saved(instance, alias=alias)
                 written += 1
     return written
-
-
-def rows_insert(model: type[M], instances: Sequence[M]) -> None:
-    """New rows in one go: `rows_copy` on PostgreSQL, `bulk_create` elsewhere."""
-    if connection.vendor == "postgresql":
-        rows_copy(model, instances)
-    else:
-        model.objects.bulk_create(instances)
 
 
 _MADE_PER_CALL = object()

@@ -39,8 +39,7 @@ def actor_label_of(actor: User | None, label: str = "") -> str:
 
 
 def order_lock(*, order_id) -> Order:
-    """The order row, locked for the rest of the transaction (a no-op lock on SQLite, where the
-    IMMEDIATE transaction mode already serialises writers)."""
+    """The order row, locked for the rest of the transaction."""
     return (
         Order.objects.select_for_update(of=("self",))
         .select_related("store", "customer", "locality", "carrier")

@@ -117,7 +117,7 @@ def test_update_records_old_and_new_values(order, operator):
 
 
 # Outside a test transaction: only there can a missing transaction show. Such tests empty the
-# database behind them, reference data included, so they run with the other ones on PostgreSQL.
+# database behind them, reference data included (pytest-django runs them after the others).
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_queue_move_that_finds_one_order_taken_moves_none(store, make_payload):
