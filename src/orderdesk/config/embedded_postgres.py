@@ -55,6 +55,9 @@ def stop_if_started_here() -> None:
     behind it, even when a process it spawned was killed before it could sign off."""
     if _server is not None and _started_here:
         _server.stop()
+        # The wheel's exit hook would stop it again, and finding the stopped server's process
+        # not yet reaped, fail and kill it: there is nothing left for it to do.
+        _server.cleanup_mode = None
 
 
 def _pgserver():
