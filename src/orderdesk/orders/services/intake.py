@@ -5,7 +5,7 @@ their ids (UUIDv7) before the insert, the insert skips conflicting rows, and a r
 which ids landed. A concurrent duplicate waits for the first insert's transaction and then
 finds that order, so ten simultaneous posts of one order create exactly one.
 
-On PostgreSQL the rows are written with COPY (`core.sql.rows_copy`): the orders under a
+The rows are written with COPY (`core.sql.rows_copy`): the orders under a
 savepoint, and only when a concurrent request stored one of the same orders first (the unique
 constraint refuses the COPY) again with the skipping insert; customers in one statement that
 inserts the new ones and reads the known ones."""
@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
@@ -26,10 +26,9 @@ from orderdesk.core.phones import phone_region, phone_timezone_unambiguous
 from orderdesk.core.sql import (
     NewInstances,
     model_columns,
-    prepared_fetch,
-    prepared_instances,
     rows_copy,
-    rows_insert,
+    sql_fetch,
+    sql_instances,
 )
 from orderdesk.delivery.models import Carrier
 from orderdesk.delivery.selectors import (
@@ -140,24 +139,21 @@ def _results_lost_races_fill(
             result.order = winners[external_id]
 
 
-EXISTING_IDS_SQL = """
-    SELECT id FROM orders_order
-    WHERE store_id = %(store)s AND external_id = ANY(%(external_ids)s::text[])
-"""
+EXISTING_IDS_SQL = f"""
+    SELECT {Order._meta.pk.column} FROM {Order._meta.db_table}
+    WHERE {Order._meta.get_field("store").column} = %(store)s
+      AND {Order._meta.get_field("external_id").column} = ANY(%(external_ids)s::text[])
+"""  # noqa: S608 (names from the model)
 
 
 def _orders_existing(*, store: Store, external_ids: list[str]) -> dict[str, Order]:
-    """The store's orders among `external_ids`. On PostgreSQL their ids are looked up first, in
-    one prepared statement with the ids as one array (a thousand of them compiled into an IN
-    list cost more than the lookup), and only orders found are read in full: usually none."""
-    orders = Order.objects.filter(store=store)
-    if connection.vendor == "postgresql":
-        found = prepared_fetch(EXISTING_IDS_SQL, {"store": store.pk, "external_ids": external_ids})
-        if not found:
-            return {}
-        orders = orders.filter(pk__in=[row[0] for row in found])
-    else:
-        orders = orders.filter(external_id__in=external_ids)
+    """The store's orders among `external_ids`. Their ids are looked up first, in one statement
+    with the ids as one array (a thousand of them compiled into an IN list cost more than the
+    lookup), and only orders found are read in full: usually none."""
+    found = sql_fetch(EXISTING_IDS_SQL, {"store": store.pk, "external_ids": external_ids})
+    if not found:
+        return {}
+    orders = Order.objects.filter(store=store, pk__in=[row[0] for row in found])
     orders = orders.select_related("store", "customer", "locality", "carrier")
     return {order.external_id: order for order in orders}
 
@@ -166,14 +162,13 @@ def _orders_insert(*, store: Store, orders: list[Order]) -> set:
     """The ids of `orders` that landed; the others lost a race for their (store, external_id)."""
     if not orders:
         return set()
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                rows_copy(Order, orders)
-            return {order.pk for order in orders}
-        except IntegrityError:
-            for order in orders:
-                order._state.adding = True
+    try:
+        with transaction.atomic():
+            rows_copy(Order, orders)
+        return {order.pk for order in orders}
+    except IntegrityError:
+        for order in orders:
+            order._state.adding = True
     Order.objects.bulk_create(orders, ignore_conflicts=True)
     landed = Order.objects.filter(
         store=store, external_id__in=[order.external_id for order in orders]
@@ -184,10 +179,7 @@ def _orders_insert(*, store: Store, orders: list[Order]) -> set:
 def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Customer]:
     """The store's customer for each phone: the known one, else a new one from the payload."""
     by_phone = {p.customer.phone: p.customer for p in payloads}
-    if connection.vendor == "postgresql":
-        known = _customers_upsert_pg(store=store, by_phone=by_phone)
-    else:
-        known = {c.phone: c for c in Customer.objects.filter(store=store, phone__in=list(by_phone))}
+    known = _customers_upsert(store=store, by_phone=by_phone)
     missing = [
         Customer(
             store=store,
@@ -209,27 +201,28 @@ def _customers_for(*, store: Store, payloads: list[OrderIn]) -> dict[str, Custom
     return known
 
 
+_CUSTOMER = Customer._meta.db_table
 CUSTOMERS_UPSERT_SQL = f"""
 WITH given AS (
     SELECT * FROM jsonb_to_recordset(%(customers)s::jsonb) AS g(
         phone text, name text, email text, language text, additional_phones jsonb)
 ), added AS (
-    INSERT INTO orders_customer
+    INSERT INTO {_CUSTOMER}
         (store_id, phone, name, email, language, additional_phones, created_at, updated_at)
     SELECT %(store)s, phone, name, email, language, additional_phones, %(now)s, %(now)s
     FROM given
     ON CONFLICT ON CONSTRAINT orders_customer_store_phone_unique DO NOTHING
-    RETURNING {model_columns(Customer, "orders_customer")}
+    RETURNING {model_columns(Customer, _CUSTOMER)}
 )
 SELECT * FROM added
 UNION ALL
 SELECT {model_columns(Customer, "c")}
-FROM orders_customer c JOIN given g ON g.phone = c.phone
+FROM {_CUSTOMER} c JOIN given g ON g.phone = c.phone
 WHERE c.store_id = %(store)s
 """  # noqa: S608 (column names from the model)
 
 
-def _customers_upsert_pg(*, store: Store, by_phone: dict) -> dict[str, Customer]:
+def _customers_upsert(*, store: Store, by_phone: dict) -> dict[str, Customer]:
     """New customers inserted and known ones read, in one statement. A customer another request
     commits meanwhile is in neither half (the statement's snapshot predates it): the caller's
     skipping insert and re-read find it."""
@@ -243,7 +236,7 @@ def _customers_upsert_pg(*, store: Store, by_phone: dict) -> dict[str, Customer]
         }
         for phone, c in by_phone.items()
     ]
-    customers = prepared_instances(
+    customers = sql_instances(
         Customer,
         CUSTOMERS_UPSERT_SQL,
         {"customers": Jsonb(given), "store": store.pk, "now": timezone.now()},
@@ -356,7 +349,7 @@ def _orders_after_create(
     observable), so its one `created` event records that status; the apps that follow orders
     (extensions.on_orders_created: calling's confirmation call) have run already, so the
     store's `order.created` shows their part."""
-    rows_insert(OrderItem, [item for _, items in created for item in items])
+    rows_copy(OrderItem, [item for _, items in created for item in items])
     new_event, new_store_event = NewInstances(OrderEvent), NewInstances(StoreEvent)
     events, outbox = [], []
     for order, _items in created:
@@ -388,5 +381,5 @@ def _orders_after_create(
                 created_at=now,
             )
         )
-    rows_insert(OrderEvent, events)
-    rows_insert(StoreEvent, outbox)
+    rows_copy(OrderEvent, events)
+    rows_copy(StoreEvent, outbox)

@@ -4,16 +4,19 @@ Skipped when chromium is not installed (`make browser` installs it). With
 ORDERDESK_SCREENSHOTS=1 the main screens are saved to docs/screenshots/ as the flow passes them
 (the README shows them); otherwise a run leaves the tree untouched."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps
 
 from orderdesk.accounts.services import user_create
 from orderdesk.calling.models import Lease
 from orderdesk.conftest import order_payload
+from orderdesk.delivery.models import Locality
 from orderdesk.orders.models import Order, OrderStatus
 from orderdesk.orders.services import orders_intake
 from orderdesk.stores.services import store_create
@@ -31,6 +34,24 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 XSS_NAME = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Зарина'
+# The data migrations that load what the flow relies on: localities, carrier terms, the script.
+REFERENCE_DATA = [
+    ("orderdesk.delivery.migrations.0002_load_localities", "load"),
+    ("orderdesk.delivery.migrations.0004_default_zones", "load"),
+    ("orderdesk.workspace.migrations.0002_default_speech_modules", "install_defaults"),
+]
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """The live server needs committed rows, so these tests run outside a test transaction, after
+    the other such tests, which leave the database empty: the reference data is loaded again.
+    (`serialized_rollback` cannot put it back: the connection the test sees once Playwright runs
+    is not the one the serialized copy was kept on.)"""
+    if Locality.objects.exists():
+        return
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(scope="module")

@@ -136,7 +136,7 @@ def test_recipient_change_is_on_the_timeline(operator_client, held):
 
 def test_value_longer_than_its_field_is_refused_and_nothing_changes(operator_client, held):
     """The form names what is too long instead of failing the save (PostgreSQL refuses the
-    value; SQLite would keep it)."""
+    value)."""
     before = (held.street, held.house, held.recipient_phone)
     response = post(operator_client, "address", held, {"street": "Абая", "house": "1" * 51})
     assert response.status_code == 422

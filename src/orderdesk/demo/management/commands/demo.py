@@ -1,4 +1,7 @@
-"""`orderdesk demo`: migrate the embedded database, load demo data if empty, run web + worker."""
+"""`orderdesk demo`: migrate the embedded database, load demo data if empty, run web + worker.
+
+Ctrl-C stops the web server, then the worker, then the embedded PostgreSQL server if this
+command started it: nothing of the demo keeps running after it."""
 
 import os
 import subprocess
@@ -7,6 +10,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from orderdesk.core import embedded_postgres
 from orderdesk.demo.data import DEMO_PASSWORD, demo_data_load, demo_data_needed
 
 
@@ -37,8 +41,19 @@ class Command(BaseCommand):
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
         finally:
-            worker.terminate()
+            try:
+                self._worker_stop(worker)
+            finally:
+                embedded_postgres.stop_if_started_here()
+
+    def _worker_stop(self, worker: subprocess.Popen) -> None:
+        """The worker gets ten seconds to finish what it is doing, then is killed."""
+        worker.terminate()
+        try:
             worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
     def _banner(self, *, host: str, port: int, logins: dict[str, str]) -> None:
         self.stdout.write(self.style.SUCCESS(f"orderdesk demo: http://{host}:{port}/"))
