@@ -196,10 +196,9 @@ def test_operator_confirms_a_call_end_to_end(live_server, page):
 def test_supervisor_live_view_and_escaped_text(live_server, page):
     from datetime import timedelta
 
-    from orderdesk.calling.models import OperatorState
+    from orderdesk.calling.models import CallTask, CallTaskState, OperatorState
     from orderdesk.calling.services.leases import call_next_claim
     from orderdesk.calling.services.operators import operator_state_set
-    from orderdesk.orders.models import CallTaskState
 
     with time_machine.travel(WORK_MORNING, tick=True):
         store, _ = store_create(name="Мебель Плюс", slug="mebel")
@@ -212,14 +211,14 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
             items=[{"sku": "X-1", "name": "<i>Диван</i><script>window.__pwned=3</script>",
                     "quantity": 1, "price": "1000.00"}],
         )  # fmt: skip
-        Order.objects.filter(pk=order.pk).update(
-            queue_state=CallTaskState.UNREACHABLE, attempts_count=10
+        CallTask.objects.filter(order=order).update(
+            state=CallTaskState.UNREACHABLE, attempts_count=10
         )
         late = intake(
             store, "W-2002", customer={"name": "Ерлан Сейтов", "phone": "+7 701 200 30 42"}
         )
-        Order.objects.filter(pk=late.pk).update(
-            queue_state=CallTaskState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=25)
+        CallTask.objects.filter(order=late).update(
+            state=CallTaskState.CALLBACK, due_at=WORK_MORNING - timedelta(minutes=25)
         )
         intake(store, "W-2003", customer={"name": "Гульнар Ахметова", "phone": "+7 701 200 30 43"})
         intake(store, "W-2004", customer={"name": "Сергей Ким", "phone": "+7 701 200 30 44"})
@@ -230,8 +229,8 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
         operator_state_set(operator=aliya, state=OperatorState.READY)
         claim = call_next_claim(operator=aliya)
         assert claim is not None
-        Order.objects.filter(pk=later.pk).update(
-            queue_state=CallTaskState.CALLBACK, next_call_at=WORK_MORNING - timedelta(minutes=5)
+        CallTask.objects.filter(order=later).update(
+            state=CallTaskState.CALLBACK, due_at=WORK_MORNING - timedelta(minutes=5)
         )
 
         log_in(page, live_server.url, "sup")
@@ -246,7 +245,7 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
         page.wait_for_selector(
             f"#live-board form[action$='/{order.pk}/unreachable/']", state="detached"
         )
-        assert Order.objects.get(pk=order.pk).queue_state == CallTaskState.QUEUED
+        assert CallTask.objects.get(order=order).state == CallTaskState.QUEUED
 
         page.goto(f"{live_server.url}/orders/{order.pk}/")
         assert XSS_NAME in page.inner_text("main")
