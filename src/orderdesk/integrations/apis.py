@@ -13,15 +13,9 @@ from pydantic import Field
 
 from orderdesk.accounts.models import Role
 from orderdesk.api.auth import store_of, user_of
+from orderdesk.orders.events import StoreEventType
 
-from .models import (
-    WEBHOOK_EVENT_TYPES,
-    Connection,
-    OrderImport,
-    Platform,
-    WebhookEndpoint,
-    WebhookLogEntry,
-)
+from .models import Connection, OrderImport, Platform, WebhookEndpoint, WebhookLogEntry
 from .selectors import (
     connection_get,
     connections_list,
@@ -106,7 +100,7 @@ def log_data(entry: WebhookLogEntry) -> dict[str, Any]:
 
 class WebhookIn(Schema):
     url: str = Field(description="https URL that receives the deliveries")
-    events: list[str] | None = Field(None, description=f"any of {', '.join(WEBHOOK_EVENT_TYPES)}")
+    events: list[str] | None = Field(None, description=f"any of {', '.join(StoreEventType.values)}")
     description: str = ""
 
 

@@ -41,6 +41,7 @@ from orderdesk.delivery.selectors import (
 from orderdesk.stores.models import Store
 
 from ..address import address_line_split
+from ..events import StoreEventType
 from ..intake import OrderIn, order_payload_check
 from ..models import (
     Customer,
@@ -378,7 +379,7 @@ def _orders_after_create(
             new_store_event(
                 store_id=order.store_id,
                 order=order,
-                type="order.created",
+                type=StoreEventType.CREATED,
                 payload=order_data(order, items=items),
                 created_at=now,
             )

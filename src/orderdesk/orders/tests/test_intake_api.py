@@ -3,6 +3,7 @@ import copy
 import pytest
 
 from orderdesk.catalog.models import Category
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import Customer, Order, OrderItem, StoreEvent
 
 
@@ -31,7 +32,7 @@ def test_creates_order_in_the_call_queue(store_api, make_payload):
     assert body["total"] == "259990.00"
     order = Order.objects.get()
     assert list(order.events.values_list("type", flat=True)) == ["created"]
-    assert StoreEvent.objects.get().type == "order.created"
+    assert StoreEvent.objects.get().type == StoreEventType.CREATED
 
 
 def test_replay_returns_the_stored_order_unchanged(store_api, make_payload):
