@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 from orderdesk.integrations.apis import (
@@ -17,8 +18,20 @@ from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
+from .openapi import body_schemas
 
-api = NinjaAPI(
+
+class OrderdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        """Ninja's document, with the schemas of the bodies views read themselves (`json_body`)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema["components"]["schemas"]
+        for name, body in body_schemas().items():
+            components.setdefault(name, body)
+        return schema
+
+
+api = OrderdeskAPI(
     title="orderdesk",
     version="1",
     description="Orders in, statuses out: intake, the call queue, delivery dates, store webhooks.",
