@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from orderdesk.api.schemas import error_responses
 from orderdesk.core.errors import NotFoundError, ValidationFailed
 
 from .selectors import (
@@ -45,11 +46,6 @@ class LocalityOut(Schema):
     country: str
 
 
-class ErrorOut(Schema):
-    error: str
-    message: str
-
-
 class DeliveryDatesOut(Schema):
     earliest: date
     allowed: list[date]
@@ -61,7 +57,7 @@ class DeliveryDatesOut(Schema):
 
 @router.get(
     "/dates",
-    response={200: DeliveryDatesOut, 404: ErrorOut, 422: dict},
+    response={200: DeliveryDatesOut, **error_responses(401, 404, 422)},
     summary="The delivery dates a confirmation at `at` may promise for a locality",
     description=(
         "`at` is an ISO 8601 instant with a UTC offset (default: now). Without `carrier`, the "
