@@ -14,22 +14,41 @@ from orderdesk.integrations.apis import (
     inbound_router,
     webhooks_router,
 )
+from orderdesk.integrations.schemas import StoreEventDocument
 from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
-from .openapi import body_schemas
+from .openapi import body_schemas, json_body
+from .schemas import error_description
 
 
 class OrderdeskAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
-        """Ninja's document, with the schemas of the bodies views read themselves (`json_body`)."""
+        """Ninja's document, with what ninja cannot know: the schemas of the bodies views read
+        themselves (`json_body`) and what each error status means in this API."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema["components"]["schemas"]
         for name, body in body_schemas().items():
             components.setdefault(name, body)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    answer["description"] = error_description(status) or answer["description"]
         return schema
 
+
+STORE_EVENT_WEBHOOK = {
+    "post": {
+        "summary": "A store event, sent to every endpoint subscribed to its type",
+        "description": "Standard Webhooks: `webhook-id` (the event's id, the same on every "
+        "attempt), `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "
+        '"id.timestamp.body">` keyed with the secret\'s decoded bytes. Any answer but 2xx is '
+        "retried with growing delays.",
+        **json_body(StoreEventDocument),
+        "responses": {"2XX": {"description": "Received"}},
+    }
+}
 
 api = OrderdeskAPI(
     title="orderdesk",
@@ -39,6 +58,7 @@ api = OrderdeskAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    openapi_extra={"webhooks": {"store-event": STORE_EVENT_WEBHOOK}},
 )
 api.add_router("/orders", orders_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")

@@ -57,3 +57,8 @@ ERRORS: dict[int, tuple[type[ErrorOut], str]] = {
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The `response=` entries for the error statuses an endpoint can answer."""
     return {status: ERRORS[status][0] for status in statuses}
+
+
+def error_description(status: int) -> str | None:
+    """What an error status means here, for the document (ninja writes the HTTP phrase)."""
+    return ERRORS[status][1] if status in ERRORS else None

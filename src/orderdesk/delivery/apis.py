@@ -67,11 +67,11 @@ class DeliveryDatesOut(Schema):
 )
 def delivery_dates_get(
     request: HttpRequest,
-    locality: str = Query(..., description="any name of the locality", examples=["Алматы"]),
+    locality: str = Query(..., description="any name of the locality", example="Алматы"),
     at: str | None = Query(
         None,
         description="the confirmation instant, ISO 8601 with a UTC offset",
-        examples=["2026-11-24T11:59:00+05:00"],
+        example="2026-11-24T11:59:00+05:00",
     ),
     carrier: str | None = Query(None, description="a carrier code, e.g. garanta"),
     country: str | None = Query(None, description="KZ or RU"),

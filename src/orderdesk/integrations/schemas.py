@@ -6,11 +6,12 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from orderdesk.core.schemas import IsoDateTime
 from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import OrderStatus
+from orderdesk.orders.schemas import OrderOut
 
 from .models import AttemptOutcome, ImportStatus, LogKind, Platform
 
@@ -134,3 +135,12 @@ class OrderImportOut(Schema):
     created: int
     existing: int
     failed: int
+
+
+class StoreEventDocument(BaseModel):
+    """The body of every webhook delivery (`services.delivery.webhook_body`): the event and
+    the order as it was when the event happened, the same bytes on every attempt."""
+
+    type: StoreEventType
+    timestamp: IsoDateTime = Field(description="when the event happened")
+    data: OrderOut
