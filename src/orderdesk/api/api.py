@@ -8,6 +8,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.core.openapi import body_schemas, json_body
+from orderdesk.core.schemas import error_description
 from orderdesk.integrations.apis import (
     connections_router,
     imports_router,
@@ -19,8 +21,6 @@ from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
-from .openapi import body_schemas, json_body
-from .schemas import error_description
 
 
 class OrderdeskAPI(NinjaAPI):

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from orderdesk.api.schemas import error_responses
 from orderdesk.core.errors import NotFoundError, ValidationFailed
+from orderdesk.core.schemas import error_responses
 
 from .selectors import (
     NO_DELIVERY_ZONE,

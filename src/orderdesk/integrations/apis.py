@@ -13,7 +13,7 @@ from pydantic import Field, WithJsonSchema
 
 from orderdesk.accounts.models import Role
 from orderdesk.api.auth import store_of, user_of
-from orderdesk.api.schemas import error_responses
+from orderdesk.core.schemas import error_responses
 from orderdesk.orders.events import StoreEventType
 
 from .models import Connection, OrderImport, Platform, WebhookEndpoint, WebhookLogEntry

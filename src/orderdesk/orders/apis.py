@@ -12,9 +12,9 @@ from ninja.errors import HttpError
 from pydantic import BaseModel, Field
 
 from orderdesk.api.auth import principal_of, store_of
-from orderdesk.api.openapi import json_body
-from orderdesk.api.schemas import FieldErrorOut, error_responses
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.openapi import json_body
+from orderdesk.core.schemas import FieldErrorOut, error_responses
 
 from .intake import OrderIn
 from .models import OrderStatus

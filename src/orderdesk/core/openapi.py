@@ -3,7 +3,8 @@
 Order intake reads its JSON body itself, so that every invalid field is named in intake's own
 terms and valid orders of a bulk call are stored even when others fail. Its body schema is
 still the document's: `json_body` gives the operation's `openapi_extra`, and the API adds the
-body's schemas to the document's components, where its `$ref`s point."""
+body's schemas to the document's components, where its `$ref`s point. In core, so that the
+app routers, below `api` in the layers, can use it."""
 
 from typing import Any
 
