@@ -2,23 +2,55 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.core.openapi import body_schemas, json_body
+from orderdesk.core.schemas import error_description
 from orderdesk.integrations.apis import (
     connections_router,
     imports_router,
     inbound_router,
     webhooks_router,
 )
+from orderdesk.integrations.schemas import StoreEventDocument
 from orderdesk.orders.apis import router as orders_router
 from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
 
-api = NinjaAPI(
+
+class OrderdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> OpenAPISchema:
+        """Ninja's document, with what ninja cannot know: the schemas of the bodies views read
+        themselves (`json_body`) and what each error status means in this API."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema["components"]["schemas"]
+        for name, body in body_schemas().items():
+            components.setdefault(name, body)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, answer in operation["responses"].items():
+                    answer["description"] = error_description(status) or answer["description"]
+        return schema
+
+
+STORE_EVENT_WEBHOOK = {
+    "post": {
+        "summary": "A store event, sent to every endpoint subscribed to its type",
+        "description": "Standard Webhooks: `webhook-id` (the event's id, the same on every "
+        "attempt), `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "
+        '"id.timestamp.body">` keyed with the secret\'s decoded bytes. Any answer but 2xx is '
+        "retried with growing delays.",
+        **json_body(StoreEventDocument),
+        "responses": {"2XX": {"description": "Received"}},
+    }
+}
+
+api = OrderdeskAPI(
     title="orderdesk",
     version="1",
     description="Orders in, statuses out: intake, the call queue, delivery dates, store webhooks.",
@@ -26,6 +58,11 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Swagger UI from ninja's own static files (ninja is an installed app), its settings in a
+    # JSON block and its start in a static script: nothing inline, nothing from another origin.
+    # No validator badge: it would send the document to swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
+    openapi_extra={"webhooks": {"store-event": STORE_EVENT_WEBHOOK}},
 )
 api.add_router("/orders", orders_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")

@@ -10,10 +10,13 @@ from ninja import Router, Schema
 from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import user_of
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.schemas import error_responses
 from orderdesk.orders.representations import order_data, orders_data
+from orderdesk.orders.schemas import OrderOut
 from orderdesk.orders.selectors import order_get
 
 from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
+from .schemas import ClaimOut, HeartbeatOut, OutcomeOut, StateOut
 from .selectors import operator_state_current
 from .services import (
     OPERATOR_NOT_OF_STORE,
@@ -75,7 +78,7 @@ def claim_data(claim: Claim) -> dict:
 
 @router.post(
     "/next",
-    response={200: dict, 204: None},
+    response={200: ClaimOut, 204: None, **error_responses(401, 403)},
     summary="Claim the most urgent eligible customer (all their open orders in the store)",
 )
 def call_next(request: HttpRequest):
@@ -86,7 +89,11 @@ def call_next(request: HttpRequest):
     return 200, claim_data(claim)
 
 
-@router.post("/{lease_id}/heartbeat", response=dict, summary="Extend the lease")
+@router.post(
+    "/{lease_id}/heartbeat",
+    response={200: HeartbeatOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Extend the lease",
+)
 def call_heartbeat(request: HttpRequest, lease_id: UUID):
     operator = user_of(request, *CALLING_ROLES)
     return {"lease": lease_data(lease_heartbeat(lease_id=lease_id, operator=operator))}
@@ -110,7 +117,7 @@ class OutcomeIn(Schema):
 
 @router.post(
     "/{lease_id}/outcome",
-    response=dict,
+    response={200: OutcomeOut, **error_responses(401, 403, 404, 409, 413, 422)},
     summary="Record how the call ended and move every order of the lease",
 )
 def call_outcome(request: HttpRequest, lease_id: UUID, payload: OutcomeIn):
@@ -155,13 +162,21 @@ def state_data(current: OperatorStateSlice | None) -> dict:
     }
 
 
-@router.get("/state", response=dict, summary="The operator's current state")
+@router.get(
+    "/state",
+    response={200: StateOut, **error_responses(401, 403)},
+    summary="The operator's current state",
+)
 def operator_state(request: HttpRequest):
     operator = user_of(request, *CALLING_ROLES)
     return state_data(operator_state_current(operator=operator))
 
 
-@router.post("/state", response=dict, summary="Set the operator's state: ready, paused, offline")
+@router.post(
+    "/state",
+    response={200: StateOut, **error_responses(401, 403, 413, 422)},
+    summary="Set the operator's state: ready, paused, offline",
+)
 def operator_state_change(request: HttpRequest, payload: StateIn):
     operator = user_of(request, *CALLING_ROLES)
     return state_data(
@@ -176,7 +191,7 @@ class RequeueIn(Schema):
 
 @router.post(
     "/orders/{order_id}/requeue",
-    response=dict,
+    response={200: OrderOut, **error_responses(401, 403, 404, 409, 413, 422)},
     summary="Supervisor: queue an order again, or as a personal callback for one operator",
 )
 def order_requeue(request: HttpRequest, order_id: UUID, payload: RequeueIn):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page and its Swagger UI files, served by the app itself
     "django_htmx",
     "template_partials",
     "django_tasks",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from orderdesk.core.errors import NotFoundError, ValidationFailed
+from orderdesk.core.schemas import error_responses
 
 from .selectors import (
     NO_DELIVERY_ZONE,
@@ -45,11 +46,6 @@ class LocalityOut(Schema):
     country: str
 
 
-class ErrorOut(Schema):
-    error: str
-    message: str
-
-
 class DeliveryDatesOut(Schema):
     earliest: date
     allowed: list[date]
@@ -61,7 +57,7 @@ class DeliveryDatesOut(Schema):
 
 @router.get(
     "/dates",
-    response={200: DeliveryDatesOut, 404: ErrorOut, 422: dict},
+    response={200: DeliveryDatesOut, **error_responses(401, 404, 422)},
     summary="The delivery dates a confirmation at `at` may promise for a locality",
     description=(
         "`at` is an ISO 8601 instant with a UTC offset (default: now). Without `carrier`, the "
@@ -71,11 +67,11 @@ class DeliveryDatesOut(Schema):
 )
 def delivery_dates_get(
     request: HttpRequest,
-    locality: str = Query(..., description="any name of the locality", examples=["Алматы"]),
+    locality: str = Query(..., description="any name of the locality", example="Алматы"),
     at: str | None = Query(
         None,
         description="the confirmation instant, ISO 8601 with a UTC offset",
-        examples=["2026-11-24T11:59:00+05:00"],
+        example="2026-11-24T11:59:00+05:00",
     ),
     carrier: str | None = Query(None, description="a carrier code, e.g. garanta"),
     country: str | None = Query(None, description="KZ or RU"),

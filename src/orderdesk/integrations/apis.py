@@ -2,25 +2,31 @@
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from orderdesk.accounts.models import Role
 from orderdesk.accounts.principals import store_of, user_of
+from orderdesk.core.schemas import error_responses
+from orderdesk.orders.events import StoreEventType
 
-from .models import (
-    WEBHOOK_EVENT_TYPES,
-    Connection,
-    OrderImport,
-    Platform,
-    WebhookEndpoint,
-    WebhookLogEntry,
+from .models import Connection, OrderImport, Platform, WebhookEndpoint, WebhookLogEntry
+from .schemas import (
+    ConnectionCreatedOut,
+    ConnectionOut,
+    InboundIgnoredOut,
+    InboundOrderOut,
+    OrderImportOut,
+    ReplayOut,
+    WebhookEndpointOut,
+    WebhookEndpointSecretOut,
+    WebhookLogOut,
 )
 from .selectors import (
     connection_get,
@@ -104,15 +110,22 @@ def log_data(entry: WebhookLogEntry) -> dict[str, Any]:
     }
 
 
+# An event type as the body names it: checked by the service, which answers 422 in its own
+# terms (the field and every unknown name), so the schema lists the names without enforcing them.
+EventTypeName = Annotated[str, WithJsonSchema({"type": "string", "enum": StoreEventType.values})]
+
+
 class WebhookIn(Schema):
     url: str = Field(description="https URL that receives the deliveries")
-    events: list[str] | None = Field(None, description=f"any of {', '.join(WEBHOOK_EVENT_TYPES)}")
+    events: list[EventTypeName] | None = Field(
+        None, description="the events to send; all of them when left out"
+    )
     description: str = ""
 
 
 class WebhookPatch(Schema):
     url: str | None = None
-    events: list[str] | None = None
+    events: list[EventTypeName] | None = None
     description: str | None = None
     is_active: bool | None = None
 
@@ -122,7 +135,11 @@ class ReplayIn(Schema):
     since: datetime | None = Field(None, description="send every subscribed event since then")
 
 
-@webhooks_router.post("", response={201: dict}, summary="Register a webhook endpoint")
+@webhooks_router.post(
+    "",
+    response={201: WebhookEndpointSecretOut, **error_responses(401, 403, 413, 422)},
+    summary="Register a webhook endpoint",
+)
 def webhook_create(request: HttpRequest, body: WebhookIn):
     endpoint = webhook_endpoint_create(
         store=store_of(request), url=body.url, events=body.events, description=body.description
@@ -130,18 +147,28 @@ def webhook_create(request: HttpRequest, body: WebhookIn):
     return 201, endpoint_data(endpoint, with_secret=True)
 
 
-@webhooks_router.get("", response=list[dict], summary="The store's webhook endpoints")
+@webhooks_router.get(
+    "",
+    response={200: list[WebhookEndpointOut], **error_responses(401, 403)},
+    summary="The store's webhook endpoints",
+)
 def webhook_list(request: HttpRequest):
     return [endpoint_data(e) for e in webhook_endpoints_list(store=store_of(request))]
 
 
-@webhooks_router.get("/{endpoint_id}", response=dict, summary="One webhook endpoint")
+@webhooks_router.get(
+    "/{endpoint_id}",
+    response={200: WebhookEndpointOut, **error_responses(401, 403, 404, 422)},
+    summary="One webhook endpoint",
+)
 def webhook_detail(request: HttpRequest, endpoint_id: UUID):
     return endpoint_data(webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id))
 
 
 @webhooks_router.patch(
-    "/{endpoint_id}", response=dict, summary="Change URL, events, description or enable/disable"
+    "/{endpoint_id}",
+    response={200: WebhookEndpointOut, **error_responses(401, 403, 404, 413, 422)},
+    summary="Change URL, events, description or enable/disable",
 )
 def webhook_update(request: HttpRequest, endpoint_id: UUID, body: WebhookPatch):
     endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
@@ -149,7 +176,11 @@ def webhook_update(request: HttpRequest, endpoint_id: UUID, body: WebhookPatch):
     return endpoint_data(webhook_endpoint_update(endpoint=endpoint, changes=changes))
 
 
-@webhooks_router.delete("/{endpoint_id}", response={204: None}, summary="Delete an endpoint")
+@webhooks_router.delete(
+    "/{endpoint_id}",
+    response={204: None, **error_responses(401, 403, 404, 422)},
+    summary="Delete an endpoint",
+)
 def webhook_delete(request: HttpRequest, endpoint_id: UUID):
     webhook_endpoint_delete(
         endpoint=webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
@@ -159,7 +190,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: UUID):
 
 @webhooks_router.post(
     "/{endpoint_id}/rotate-secret",
-    response=dict,
+    response={200: WebhookEndpointSecretOut, **error_responses(401, 403, 404, 422)},
     summary="New secret; the old one keeps signing (a second signature) for 24 hours",
 )
 def webhook_rotate_secret(request: HttpRequest, endpoint_id: UUID):
@@ -168,7 +199,9 @@ def webhook_rotate_secret(request: HttpRequest, endpoint_id: UUID):
 
 
 @webhooks_router.get(
-    "/{endpoint_id}/log", response=dict, summary="Delivery log, newest first (paginated)"
+    "/{endpoint_id}/log",
+    response={200: WebhookLogOut, **error_responses(401, 403, 404, 422)},
+    summary="Delivery log, newest first (paginated)",
 )
 def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: int = 50, offset: int = 0):
     if not 1 <= limit <= 500 or offset < 0:
@@ -186,7 +219,7 @@ def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: int = 50, offset
 
 @webhooks_router.post(
     "/{endpoint_id}/replay",
-    response={202: dict},
+    response={202: ReplayOut, **error_responses(401, 403, 404, 413, 422)},
     summary="Send one event again, or every subscribed event since a time",
 )
 def webhook_replay_request(request: HttpRequest, endpoint_id: UUID, body: ReplayIn):
@@ -224,7 +257,10 @@ class ConnectionIn(Schema):
 
 
 @connections_router.post(
-    "", response={201: dict}, summary="Connect a platform; the inbound URL is shown once"
+    "",
+    response={201: ConnectionCreatedOut, **error_responses(401, 403, 413, 422)},
+    summary="Connect a platform; the inbound URL is shown once",
+    exclude_unset=True,  # api_key_name is Tilda's only
 )
 def connection_create_api(request: HttpRequest, body: ConnectionIn):
     connection, token = connection_create(
@@ -237,12 +273,21 @@ def connection_create_api(request: HttpRequest, body: ConnectionIn):
     return 201, connection_data(connection, token=token)
 
 
-@connections_router.get("", response=list[dict], summary="The store's platform connections")
+@connections_router.get(
+    "",
+    response={200: list[ConnectionOut], **error_responses(401, 403)},
+    summary="The store's platform connections",
+    exclude_unset=True,  # api_key_name is Tilda's only
+)
 def connection_list(request: HttpRequest):
     return [connection_data(c) for c in connections_list(store=store_of(request))]
 
 
-@connections_router.delete("/{connection_id}", response={204: None}, summary="Disconnect")
+@connections_router.delete(
+    "/{connection_id}",
+    response={204: None, **error_responses(401, 403, 404, 422)},
+    summary="Disconnect",
+)
 def connection_delete_api(request: HttpRequest, connection_id: UUID):
     connection_delete(
         connection=connection_get(store=store_of(request), connection_id=connection_id)
@@ -253,7 +298,16 @@ def connection_delete_api(request: HttpRequest, connection_id: UUID):
 @inbound_router.post(
     "/{token}",
     auth=None,
+    response={
+        200: InboundOrderOut,
+        201: InboundOrderOut,
+        202: InboundIgnoredOut,
+        **error_responses(401, 404, 413, 422),
+    },
     summary="A platform posts its own order format here (verified by its signature or API key)",
+    description="201 with the order when created, 200 when the platform's order is already "
+    "here, 202 when the request holds no order (a platform's own check). 401: the signature "
+    "or API key is missing or does not match.",
 )
 def inbound(request: HttpRequest, token: str) -> HttpResponse:
     outcome = inbound_receive(token=token, headers=request.headers, body=request.body)
@@ -288,7 +342,7 @@ def import_data(order_import: OrderImport) -> dict[str, Any]:
 
 @imports_router.post(
     "",
-    response={201: dict},
+    response={201: OrderImportOut, **error_responses(401, 403, 404, 413, 422)},
     summary="Check a CSV or Excel file of orders (supervisor or admin token); nothing is stored",
 )
 def import_preview(request: HttpRequest, store: Form[str], file: File[UploadedFile]):
@@ -304,7 +358,7 @@ def import_preview(request: HttpRequest, store: Form[str], file: File[UploadedFi
 
 @imports_router.post(
     "/{import_id}/run",
-    response=dict,
+    response={200: OrderImportOut, **error_responses(401, 403, 404, 409, 422)},
     summary="Store the previewed orders without errors; those already there are not duplicated",
 )
 def import_run(request: HttpRequest, import_id: UUID):

@@ -7,17 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from orderdesk.core.models import BaseModel, uuid7
 
-# The store events an endpoint may subscribe to (SPEC 11).
-WEBHOOK_EVENT_TYPES = (
-    "order.created",
-    "order.confirmed",
-    "order.cancelled",
-    "order.changed",
-    "order.shipped",
-    "order.delivered",
-    "order.returned",
-)
-
 
 class WebhookEndpoint(BaseModel):
     """Where a store wants to hear about its orders; the secret signs every delivery."""

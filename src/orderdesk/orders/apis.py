@@ -2,31 +2,35 @@
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from pydantic import BaseModel, Field
 
 from orderdesk.accounts.principals import principal_of, store_of
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.openapi import json_body
+from orderdesk.core.schemas import FieldErrorOut, error_responses
 
 from .intake import OrderIn
 from .models import OrderStatus
 from .representations import order_data, orders_data
+from .schemas import OrderDetailOut, OrderOut
 from .selectors import order_get, orders_list
 from .services import IntakeResult, order_view_record, orders_intake, orders_view_record
 
 router = Router(tags=["orders"])
 BULK_MAX = 1000
-ORDER_BODY = {
-    "requestBody": {
-        "content": {"application/json": {"schema": OrderIn.model_json_schema()}},
-        "required": True,
-    }
-}
+
+
+class OrdersBulkIn(BaseModel):
+    """The bulk body, for the document (the view reads it itself, like a single order)."""
+
+    orders: list[OrderIn] = Field(min_length=1, max_length=BULK_MAX)
 
 
 def _json_body(request: HttpRequest) -> Any:
@@ -44,9 +48,11 @@ def _result_data(result: IntakeResult) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={200: dict, 201: dict},
+    response={200: OrderOut, 201: OrderOut, **error_responses(401, 403, 413, 422)},
     summary="Create an order (idempotent by external_id)",
-    openapi_extra=ORDER_BODY,
+    description="201 with the order when created; 200 with the order already stored under the "
+    "same `external_id`.",
+    openapi_extra=json_body(OrderIn),
 )
 def order_create(request: HttpRequest):
     store = store_of(request)
@@ -59,10 +65,10 @@ def order_create(request: HttpRequest):
 
 
 class BulkResult(Schema):
-    index: int
-    result: str
-    order: dict | None = None
-    errors: list[dict] = []
+    index: int = Field(description="the order's place in the request, from 0")
+    result: Literal["created", "existing", "failed"]
+    order: OrderOut | None = Field(description="the order stored; null when it failed")
+    errors: list[FieldErrorOut] = Field(description="why it failed; empty otherwise")
 
 
 class BulkOut(Schema):
@@ -74,8 +80,9 @@ class BulkOut(Schema):
 
 @router.post(
     "/bulk",
-    response=BulkOut,
+    response={200: BulkOut, **error_responses(401, 403, 413, 422)},
     summary="Create up to 1,000 orders; valid ones are stored even when others fail",
+    openapi_extra=json_body(OrdersBulkIn),
 )
 def orders_bulk_create(request: HttpRequest):
     store = store_of(request)
@@ -100,12 +107,16 @@ def orders_bulk_create(request: HttpRequest):
 
 def _bulk_row(result: IntakeResult, order: dict[str, Any] | None) -> dict[str, Any]:
     if result.errors:
-        return {"index": result.index, "result": "failed", "errors": result.errors}
+        return {"index": result.index, "result": "failed", "order": None, "errors": result.errors}
     kind = "created" if result.created else "existing"
-    return {"index": result.index, "result": kind, "order": order}
+    return {"index": result.index, "result": kind, "order": order, "errors": []}
 
 
-@router.get("/{order_id}", response=dict, summary="One order with its timeline")
+@router.get(
+    "/{order_id}",
+    response={200: OrderDetailOut, **error_responses(401, 404, 422)},
+    summary="One order with its timeline",
+)
 def order_detail(request: HttpRequest, order_id: UUID):
     principal = principal_of(request)
     order = order_get(
@@ -117,12 +128,16 @@ def order_detail(request: HttpRequest, order_id: UUID):
 
 
 class OrderPage(Schema):
-    items: list[dict]
-    count: int
-    next: str | None
+    items: list[OrderOut]
+    count: int = Field(description="how many orders match, on every page")
+    next: str | None = Field(description="the next page's URL; null on the last page")
 
 
-@router.get("", response=OrderPage, summary="The caller's orders, newest change first")
+@router.get(
+    "",
+    response={200: OrderPage, **error_responses(401, 422)},
+    summary="The caller's orders, newest change first",
+)
 def order_list(
     request: HttpRequest,
     external_id: str | None = None,

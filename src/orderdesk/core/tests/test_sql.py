@@ -19,6 +19,7 @@ from orderdesk.core.sql import (
     sql_fetch,
     sql_instances,
 )
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import Customer, Order, StoreEvent
 from orderdesk.stores.services import store_create
 
@@ -109,7 +110,11 @@ def test_copy_keeps_json_as_given_and_the_instances_own_primary_key():
     )  # fmt: skip
     payload = {"note": '<b>"quoted"</b>\n', "nested": {"list": [1, None, "два"]}, "n": 1.5}
     event = StoreEvent(
-        store=store, order=order, type="order.created", payload=payload, created_at=timezone.now()
+        store=store,
+        order=order,
+        type=StoreEventType.CREATED,
+        payload=payload,
+        created_at=timezone.now(),
     )
     rows_copy(StoreEvent, [event])
     assert StoreEvent.objects.get(pk=event.pk).payload == payload

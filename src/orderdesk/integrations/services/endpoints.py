@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.core.errors import ApplicationError, NotFoundError
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import StoreEvent
 from orderdesk.stores.models import Store
 
 from ..models import (
-    WEBHOOK_EVENT_TYPES,
     DeliveryStatus,
     LogKind,
     WebhookDelivery,
@@ -50,18 +50,20 @@ def _url_checked(url: str, resolver: Resolver | None) -> str:
 
 
 def _events_checked(events: list[str] | None) -> list[str]:
+    """Stored in the enum's order, whatever order they came in; none given means all."""
+    known = StoreEventType.values
     if events is None:
-        return list(WEBHOOK_EVENT_TYPES)
-    unknown = sorted(set(events) - set(WEBHOOK_EVENT_TYPES))
+        return known
+    unknown = sorted(set(events) - set(known))
     if unknown or not events:
         raise ApplicationError(
             WEBHOOK_EVENTS_INVALID,
-            f"events: choose from {', '.join(WEBHOOK_EVENT_TYPES)}"
+            f"events: choose from {', '.join(known)}"
             + (f" (unknown: {', '.join(unknown)})" if unknown else ""),
             status_code=422,
             field="events",
         )
-    return [e for e in WEBHOOK_EVENT_TYPES if e in set(events)]
+    return [e for e in known if e in set(events)]
 
 
 @transaction.atomic

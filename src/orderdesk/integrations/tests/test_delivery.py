@@ -23,6 +23,7 @@ from orderdesk.integrations.services import (
     webhooks_dispatch,
 )
 from orderdesk.integrations.services.delivery import DISABLED_MESSAGE, LEASE
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import OrderStatus, StoreEvent
 from orderdesk.orders.services import order_status_change
 
@@ -41,7 +42,7 @@ def test_delivers_signed_event_that_the_reference_verifier_accepts(endpoint, rec
     order = make_order()
     assert drain() == 1
     (request,) = receiver.requests
-    event = StoreEvent.objects.get(order=order, type="order.created")
+    event = StoreEvent.objects.get(order=order, type=StoreEventType.CREATED)
     assert request.path == "/hooks/orderdesk"
     assert request.headers["webhook-id"] == str(event.pk)
     assert request.headers["content-type"] == "application/json"
@@ -180,7 +181,7 @@ def test_events_of_one_order_arrive_in_order_while_other_orders_proceed(
 
 
 def test_endpoint_gets_only_subscribed_events(store, receiver, make_order, confirm):
-    webhook_endpoint_create(store=store, url=receiver.url, events=["order.confirmed"])
+    webhook_endpoint_create(store=store, url=receiver.url, events=[StoreEventType.CONFIRMED])
     confirm(make_order())
     drain()
     assert receiver.types == ["order.confirmed"]
@@ -352,7 +353,7 @@ def test_old_history_is_purged_but_owed_deliveries_stay(endpoint, receiver, make
     assert drain(now=later) == 1  # a month on, order.confirmed fails: owed
     assert webhook_history_purge(now=later) == 2  # the old log entry and the delivered event
     owed = WebhookDelivery.objects.get()
-    assert (owed.status, owed.event.type) == (DeliveryStatus.PENDING, "order.confirmed")
+    assert (owed.status, owed.event.type) == (DeliveryStatus.PENDING, StoreEventType.CONFIRMED)
     assert list(WebhookLogEntry.objects.values_list("attempt", flat=True)) == [1]
     assert drain(now=later + timedelta(seconds=6)) == 1  # still sent, nothing fanned out again
     assert receiver.types == ["order.created", "order.confirmed", "order.confirmed"]

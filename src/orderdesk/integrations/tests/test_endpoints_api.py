@@ -8,7 +8,6 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from orderdesk.integrations.models import (
-    WEBHOOK_EVENT_TYPES,
     DeliveryStatus,
     LogKind,
     WebhookDelivery,
@@ -21,6 +20,7 @@ from orderdesk.integrations.services import (
     WEBHOOK_REPLAY_TARGET_MISSING,
     webhooks_dispatch,
 )
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import StoreEvent
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_register_returns_a_standard_webhooks_secret(store_api, receiver):
 
 def test_events_default_to_all_and_unknown_ones_are_refused(store_api, receiver):
     response = store_api.post("/api/v1/webhooks", {"url": receiver.url})
-    assert response.json()["events"] == list(WEBHOOK_EVENT_TYPES)
+    assert response.json()["events"] == StoreEventType.values
     refused = store_api.post("/api/v1/webhooks", {"url": receiver.url, "events": ["order.eaten"]})
     assert refused.status_code == 422
     assert refused.json()["error"] == WEBHOOK_EVENTS_INVALID
@@ -167,7 +167,7 @@ def test_replay_since_sends_older_events_including_those_before_registration(
     confirm(early)
     drain()
     assert receiver.types == ["order.confirmed"]
-    since = StoreEvent.objects.get(type="order.created").created_at - timedelta(seconds=1)
+    since = StoreEvent.objects.get(type=StoreEventType.CREATED).created_at - timedelta(seconds=1)
     response = store_api.post(
         f"/api/v1/webhooks/{created['id']}/replay", {"since": since.isoformat()}
     )

@@ -19,6 +19,7 @@ from orderdesk.integrations.services import (
     CONNECTION_SECRET_MISSING,
     CONNECTION_SECRET_TOO_LONG,
 )
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import Order, StoreEvent
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +230,7 @@ def test_woocommerce_order_is_taken_in_once(store, store_api):
     assert again.status_code == 200
     assert again.json()["id"] == str(order.pk)
     assert Order.objects.count() == 1
-    assert StoreEvent.objects.filter(type="order.created").count() == 1
+    assert StoreEvent.objects.filter(type=StoreEventType.CREATED).count() == 1
 
 
 def test_woocommerce_tampered_body_is_refused(store_api):

@@ -40,6 +40,7 @@ from orderdesk.delivery.selectors import (
 from orderdesk.stores.models import Store
 
 from ..address import address_line_split
+from ..events import StoreEventType
 from ..extensions import orders_created_notify
 from ..intake import OrderIn, order_payload_check
 from ..models import (
@@ -376,7 +377,7 @@ def _orders_after_create(
             new_store_event(
                 store_id=order.store_id,
                 order=order,
-                type="order.created",
+                type=StoreEventType.CREATED,
                 payload=payload,
                 created_at=now,
             )

@@ -13,6 +13,7 @@ from orderdesk.catalog.selectors import product_for_sale_get
 from orderdesk.core.errors import ApplicationError
 from orderdesk.core.phones import PhoneError, phone_normalize
 
+from ..events import StoreEventType
 from ..models import Order, OrderEventType, OrderItem, OrderStatus
 from .lifecycle import ORDER_NOT_EDITABLE, order_event_record, order_lock, store_event_publish
 
@@ -72,7 +73,7 @@ def order_item_quantity_set(*, order: Order, item_id: int, quantity: int, actor:
         order=order, type=OrderEventType.ITEM_CHANGED, actor=actor,
         data={"sku": item.sku, "name": item.name, "quantity": {"from": before, "to": quantity}},
     )  # fmt: skip
-    store_event_publish(order=order, type="order.changed")
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
     return order
 
 
@@ -92,7 +93,7 @@ def order_item_remove(*, order: Order, item_id: int, actor: User) -> Order:
         order=order, type=OrderEventType.ITEM_REMOVED, actor=actor,
         data={"sku": item.sku, "name": item.name, "quantity": item.quantity},
     )  # fmt: skip
-    store_event_publish(order=order, type="order.changed")
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
     return order
 
 
@@ -118,7 +119,7 @@ def order_item_add(*, order: Order, product_id: int, quantity: int, actor: User)
         order=order, type=OrderEventType.ITEM_ADDED, actor=actor,
         data={"sku": item.sku, "name": item.name, "quantity": quantity, "price": f"{item.price:.2f}"},
     )  # fmt: skip
-    store_event_publish(order=order, type="order.changed")
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
     return item
 
 
@@ -142,5 +143,5 @@ def customer_phone_add(*, order: Order, phone: str, actor: User) -> Order:
         order=order, type=OrderEventType.UPDATED, actor=actor,
         data={"changes": {"additional_phones": {"from": None, "to": number}}},
     )  # fmt: skip
-    store_event_publish(order=order, type="order.changed")
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
     return order

@@ -9,6 +9,7 @@ from django.utils import timezone
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ApplicationError
 
+from ..events import StoreEventType
 from ..extensions import order_status_changed_notify
 from ..models import (
     Order,
@@ -22,13 +23,13 @@ from ..representations import order_data
 ORDER_TRANSITION_NOT_ALLOWED = "order_transition_not_allowed"
 ORDER_CANCEL_REASON_MISSING = "order_cancel_reason_missing"
 
-# Store events a status reaching this value publishes (SPEC 11 webhook event types).
+# The store event a status reaching this value publishes.
 STATUS_EVENTS = {
-    OrderStatus.CONFIRMED: "order.confirmed",
-    OrderStatus.CANCELLED: "order.cancelled",
-    OrderStatus.SHIPPED: "order.shipped",
-    OrderStatus.DELIVERED: "order.delivered",
-    OrderStatus.RETURNED: "order.returned",
+    OrderStatus.CONFIRMED: StoreEventType.CONFIRMED,
+    OrderStatus.CANCELLED: StoreEventType.CANCELLED,
+    OrderStatus.SHIPPED: StoreEventType.SHIPPED,
+    OrderStatus.DELIVERED: StoreEventType.DELIVERED,
+    OrderStatus.RETURNED: StoreEventType.RETURNED,
 }
 
 
@@ -64,7 +65,9 @@ def order_event_record(
     )
 
 
-def store_event_publish(*, order: Order, type: str, at: datetime | None = None) -> StoreEvent:
+def store_event_publish(
+    *, order: Order, type: StoreEventType, at: datetime | None = None
+) -> StoreEvent:
     """Outbox row in the caller's transaction: published if and only if the change commits."""
     return StoreEvent.objects.create(
         store_id=order.store_id,
@@ -187,7 +190,7 @@ def order_update(
         order=order, type=OrderEventType.UPDATED, actor=actor, actor_label=actor_label,
         data={"changes": diff, **({"reason": reason} if reason else {})},
     )  # fmt: skip
-    store_event_publish(order=order, type="order.changed")
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
     return order
 
 

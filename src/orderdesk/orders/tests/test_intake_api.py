@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from orderdesk.catalog.models import Category
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import (
     Customer,
     Order,
@@ -39,7 +40,7 @@ def test_creates_order_in_the_call_queue(store_api, make_payload):
     assert body["total"] == "259990.00"
     order = Order.objects.get()
     assert list(order.events.values_list("type", flat=True)) == ["created"]
-    assert StoreEvent.objects.get().type == "order.created"
+    assert StoreEvent.objects.get().type == StoreEventType.CREATED
 
 
 def test_replay_returns_the_stored_order_unchanged(store_api, make_payload):

@@ -6,6 +6,7 @@ import pytest
 
 from orderdesk.catalog.models import Category, Product
 from orderdesk.core.errors import ApplicationError
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus, StoreEvent
 from orderdesk.orders.services import (
     ITEM_LAST_ONE,
@@ -41,7 +42,7 @@ def _events(order, type_):
 
 
 def _changed(order) -> int:
-    return StoreEvent.objects.filter(order=order, type="order.changed").count()
+    return StoreEvent.objects.filter(order=order, type=StoreEventType.CHANGED).count()
 
 
 def _snapshot(order):
@@ -61,7 +62,7 @@ def test_quantity_change_updates_total_timeline_and_store(order, operator):
         {"sku": "KTL-1", "name": "Чайник", "quantity": {"from": 2, "to": 3}},
     )
     assert _changed(order) == 1
-    assert StoreEvent.objects.get(order=order, type="order.changed").payload["total"] == (
+    assert StoreEvent.objects.get(order=order, type=StoreEventType.CHANGED).payload["total"] == (
         "289990.00"
     )
 

@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from orderdesk.core.errors import ApplicationError
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import (
     ORDER_TRANSITIONS,
     Order,
@@ -49,7 +50,7 @@ def test_confirm_records_event_and_publishes(order, operator):
         operator,
         {"from": S.AWAITING_CONFIRMATION, "to": S.CONFIRMED},
     )
-    assert StoreEvent.objects.filter(order=order).last().type == "order.confirmed"
+    assert StoreEvent.objects.filter(order=order).last().type == StoreEventType.CONFIRMED
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,10 @@ def test_full_journey_to_delivered(order):
         .order_by("created_at", "id")
         .values_list("type", flat=True)
     )
-    assert published == ["order.created", "order.confirmed", "order.shipped", "order.delivered"]
+    assert published == [
+        StoreEventType.CREATED, StoreEventType.CONFIRMED, StoreEventType.SHIPPED,
+        StoreEventType.DELIVERED,
+    ]  # fmt: skip
 
 
 def test_database_refuses_unknown_status(order):
@@ -106,4 +110,4 @@ def test_update_records_old_and_new_values(order, operator):
     assert event.data == {
         "changes": {"intercom": {"from": "25К", "to": "77"}, "floor": {"from": "5", "to": "6"}}
     }
-    assert StoreEvent.objects.filter(order=order).last().type == "order.changed"
+    assert StoreEvent.objects.filter(order=order).last().type == StoreEventType.CHANGED

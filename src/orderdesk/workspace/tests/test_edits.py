@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from orderdesk.calling.tests.conftest import fresh
 from orderdesk.catalog.models import Product
+from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import Elevator, OrderEvent, OrderEventType, StoreEvent
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_add_product_of_own_store_only(operator_client, held, store):
     held = fresh(held)
     assert str(held.total) == "309990.00"
     assert events(held, OrderEventType.ITEM_ADDED)[0].data["sku"] == "IRN-2"
-    assert StoreEvent.objects.filter(order=held, type="order.changed").exists()
+    assert StoreEvent.objects.filter(order=held, type=StoreEventType.CHANGED).exists()
 
 
 def test_elevator_freight_is_a_flag_passenger_a_courier_comment(operator_client, held):
