@@ -98,7 +98,7 @@ def supervisor(store):
 
 
 def order_payload(external_id: str = "A-1001", **overrides) -> dict:
-    """A valid order as a store would send it (SPEC 11), with invented personal data."""
+    """A valid order as a store would send it (architecture: Interfaces), with invented personal data."""
     payload = {
         "external_id": external_id,
         "source": "website",

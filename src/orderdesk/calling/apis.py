@@ -1,4 +1,4 @@
-"""The calls router (SPEC 11): claim the next customer, heartbeat, outcome; operator state."""
+"""The calls router (architecture: Interfaces): claim the next customer, heartbeat, outcome; operator state."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -59,7 +59,7 @@ def attempt_data(attempt: CallAttempt) -> dict:
 
 
 def claim_data(claim: Claim) -> dict:
-    """SPEC 11 "Call tasks": the lease, every task it holds (all the customer's due work in the
+    """architecture: The call queue: the lease, every task it holds (all the customer's due work in the
     store), and the customer's orders."""
     return {
         "lease": lease_data(claim.lease, resumed=claim.resumed),

@@ -161,7 +161,7 @@ def decision_errors(
 def order_confirm_errors(
     *, order: Order, delivery_on: date | None, at: datetime
 ) -> list[dict[str, Any]]:
-    """Every check a confirmation of `order` must pass (SPEC 3), each naming its field: a full
+    """Every check a confirmation of `order` must pass (architecture: The confirmation call), each naming its field: a full
     address for an apartment, a finished address check for an address outside the city, and a
     delivery date the zone can serve at the time of confirmation (the delivery rules decide)."""
     oid = str(order.pk)

@@ -171,7 +171,7 @@ class CallPurpose(models.TextChoices):
 
 
 class CallTaskState(models.TextChoices):
-    """Where a call task is. For a confirmation task this is the order's queue state (SPEC 2);
+    """Where a call task is. For a confirmation task this is the order's queue state (architecture: Statuses);
     `done` and `cancelled` close a task (its work finished, or no longer needed)."""
 
     QUEUED = "queued", _("In call queue")

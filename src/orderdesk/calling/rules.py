@@ -137,7 +137,7 @@ def pending_check_due(
     cutoff: time = PENDING_CHECK_CUTOFF,
     holidays: Container[date] = NO_HOLIDAYS,
 ) -> datetime | None:
-    """When to call back about a delivery feasibility check (SPEC 3, seed 002): in about an hour;
+    """When to call back about a delivery feasibility check (architecture: The confirmation call): in about an hour;
     from the cutoff (16:00 local) on, the next working morning. A time outside the window moves
     to the next window's start."""
     local = at.astimezone(_zone(zone))

@@ -104,7 +104,7 @@ def queue_zones_present() -> list[str]:
 
 
 def zones_open(*, policy: CallingPolicy, zones: Iterable[str], at: datetime) -> list[str]:
-    """The zones whose local time `at` is inside the store's calling window (DESIGN: computed
+    """The zones whose local time `at` is inside the store's calling window (architecture: The call queue: computed
     here, handed to the queue query as `timezone IN (…)`)."""
     windows = policy.week_windows()
     return sorted(
@@ -278,7 +278,7 @@ def queue_head_lock(
     *, scope: QueueScope, operator: User, at: datetime, skipped: Iterable[int]
 ) -> QueueHead | None:
     """The most urgent due task for this operator, locked (in the caller's transaction) with
-    SKIP LOCKED; None when nothing unlocked is due. The claim order (SPEC 4): this operator's
+    SKIP LOCKED; None when nothing unlocked is due. The claim order (architecture: Calling policy): this operator's
     own callbacks, then each store's tiers in its order (default: callbacks for anyone, new
     confirmations, delivery problems, retries, the rest), each by due time. The customers in
     `skipped` are passed over. Candidates are read first, then the first one still waiting is
@@ -373,7 +373,7 @@ def cancel_reasons_for(*, store: Store | int) -> list[tuple[str, str]]:
 
 
 def order_tasks_parts(orders: Sequence[Order]) -> dict[Any, dict[str, Any]]:
-    """What an order's representation shows of calling (SPEC 11): its open call tasks and,
+    """What an order's representation shows of calling (architecture: Interfaces): its open call tasks and,
     while it awaits confirmation, its queue state (the confirmation task's state). One read
     for all the orders (registered with orders.extensions.representation_part)."""
     parts: dict[Any, dict[str, Any]] = {

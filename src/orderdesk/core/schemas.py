@@ -61,7 +61,7 @@ class ValidationErrorOut(ErrorOut):
     field: str = Field(None, description="the one invalid value, when `errors` is absent")
 
 
-# Each error status this API answers (SPEC 11): the schema of its body, what it means.
+# Each error status this API answers (architecture: Interfaces): the schema of its body, what it means.
 ERRORS: dict[int, tuple[type[ErrorOut], str]] = {
     401: (ErrorOut, "No credentials, or ones that are not (or no longer) valid"),
     403: (ErrorOut, "A credential of the wrong kind, or a role this endpoint does not serve"),

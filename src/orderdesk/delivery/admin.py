@@ -1,4 +1,4 @@
-"""Admin screens for localities, carriers and their delivery zones: the terms are data (SPEC 5)."""
+"""Admin screens for localities, carriers and their delivery zones: the terms are data (architecture: Delivery promise)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones

@@ -1,4 +1,4 @@
-"""The delivery router: the dates a confirmation may promise (SPEC 5, 11)."""
+"""The delivery router: the dates a confirmation may promise (architecture: Delivery promise; Interfaces)."""
 
 import re
 from datetime import date, datetime

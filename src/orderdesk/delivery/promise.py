@@ -1,4 +1,4 @@
-"""The delivery promise (SPEC 5) as plain functions on plain values: no database, no clock.
+"""The delivery promise (architecture: Delivery promise) as plain functions on plain values: no database, no clock.
 
     start    = local date of the confirmation, + 1 day when its local time is at/after the cut-off
     delivery = ISO weekday listed and, when holidays are skipped, not a public holiday

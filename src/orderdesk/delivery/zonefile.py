@@ -1,4 +1,4 @@
-"""The delivery-zone file (SPEC 5): one row per carrier and locality, checked in full before use.
+"""The delivery-zone file (architecture: Delivery promise): one row per carrier and locality, checked in full before use.
 
     carrier,country,locality,lead_days,cutoff,weekdays,holidays,intervals
     garanta,KZ,Алматы,0,12:00,1-6,yes,10:00-14:00;14:00-18:00

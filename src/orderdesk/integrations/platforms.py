@@ -1,4 +1,4 @@
-"""What each platform sends, verified and mapped to the intake's order shape (SPEC 11).
+"""What each platform sends, verified and mapped to the intake's order shape (architecture: Interfaces).
 
 Pure: raw request parts in, an order payload (a plain dict for `orders_intake`) out. Address
 lines a platform sends unstructured go into `delivery.address_line` verbatim; the intake splits
@@ -305,6 +305,6 @@ def tilda_order(form: dict[str, Any]) -> dict[str, Any]:
 
 
 def json_inbound(*, headers: Mapping[str, str], body: bytes, secret: str) -> Inbound:
-    """The order in orderdesk's own shape (SPEC 11), signed like WooCommerce and Shopify do."""
+    """The order in orderdesk's own shape (architecture: Interfaces), signed like WooCommerce and Shopify do."""
     _signature_check(header=SIGNATURE_HEADERS["json"], headers=headers, secret=secret, body=body)
     return Inbound(payload=_json(body))

@@ -2,7 +2,7 @@
 
 One enum for the producers (the services that write `StoreEvent` rows), the webhook subscription
 check and the API schemas, so a store can subscribe to exactly the events that are published.
-The values are a stable interface (SPEC 11): add members, never rename one."""
+The values are a stable interface (architecture: Interfaces): add members, never rename one."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

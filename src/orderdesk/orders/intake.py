@@ -100,7 +100,7 @@ class PaymentIn(BaseModel):
 
 
 class OrderIn(BaseModel):
-    """An order as a store sends it (SPEC 11)."""
+    """An order as a store sends it (architecture: Interfaces)."""
 
     model_config = ConfigDict(extra="ignore")
 

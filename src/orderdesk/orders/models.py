@@ -18,7 +18,7 @@ class OrderStatus(models.TextChoices):
 
 
 S = OrderStatus
-# The only moves a status may make (SPEC 2). Guarded in services, enforced for values by a constraint.
+# The only moves a status may make (architecture: Statuses). Guarded in services, enforced for values by a constraint.
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.AWAITING_CONFIRMATION, S.CANCELLED}),
     S.AWAITING_CONFIRMATION: frozenset({S.CONFIRMED, S.CANCELLED}),

@@ -357,7 +357,7 @@ def call_card_build(
 
 def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:
     """Each item learns what the store's catalogue has in stock (None: not in the catalogue),
-    so an item that cannot ship is seen during the call (seed 003)."""
+    so an item that cannot ship is seen during the call (architecture: The confirmation call)."""
     items = [item for oc in cards for item in oc.order.items.all()]
     stock = dict(
         Product.objects.filter(store_id=store_id, sku__in={i.sku for i in items}).values_list(

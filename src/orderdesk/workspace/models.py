@@ -5,7 +5,7 @@ from orderdesk.core.models import BaseModel
 
 
 class ScriptSource(models.TextChoices):
-    """Which script an order follows: marketplace orders (Kaspi) have their own (seed 002)."""
+    """Which script an order follows: marketplace orders (Kaspi) have their own (architecture: The confirmation call)."""
 
     WEBSITE = "website", _("Website and other channels")
     KASPI = "kaspi", _("Kaspi")
@@ -17,7 +17,7 @@ class ScriptLanguage(models.TextChoices):
 
 
 class Situation(models.TextChoices):
-    """One speech module per situation of the confirmation call (SPEC 3, seed 002)."""
+    """One speech module per situation of the confirmation call (architecture: The confirmation call)."""
 
     GREETING = "greeting", _("Greeting")
     ALL_ORDERS = "all_orders", _("Several open orders")

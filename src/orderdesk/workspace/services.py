@@ -42,7 +42,7 @@ def _comment_append(current: str, line: str) -> str:
 
 def order_elevator_set(*, order: Order, elevator: str, actor: User) -> Order:
     """Freight elevator is a flag on the order; a passenger elevator is a line in the courier's
-    comment (seed 002)."""
+    comment (architecture: The confirmation call)."""
     if elevator not in Elevator.values:
         raise ApplicationError(ELEVATOR_INVALID, "elevator: unknown value", status_code=422)
     changes: dict[str, object] = {"elevator": elevator}
@@ -55,7 +55,7 @@ def order_elevator_set(*, order: Order, elevator: str, actor: User) -> Order:
 
 def order_time_wish_set(*, order: Order, start: str, end: str, actor: User) -> Order:
     """The wish goes into the customer comment with the script's wording: considered where
-    possible, never promised (seed 002, item 3)."""
+    possible, never promised (architecture: The confirmation call)."""
     try:
         start_at, end_at = (datetime.strptime(v, "%H:%M").time() for v in (start, end))
     except ValueError as exc:

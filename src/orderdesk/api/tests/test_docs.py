@@ -1,4 +1,4 @@
-"""The interactive API docs (SPEC 11) under the project's Content-Security-Policy: every asset
+"""The interactive API docs (architecture: Interfaces) under the project's Content-Security-Policy: every asset
 from the app itself, no inline script or style."""
 
 import re

@@ -1,4 +1,4 @@
-"""The OpenAPI document (SPEC 11): valid, every reference resolvable, every answer declared."""
+"""The OpenAPI document (architecture: Interfaces): valid, every reference resolvable, every answer declared."""
 
 import json
 

@@ -15,7 +15,7 @@ BATCH = 500
 
 def pending_checks_release(*, at: datetime | None = None) -> int:
     """Tasks parked for a delivery check whose time has come become a callback for the
-    operator who parked them (SPEC 3: "when answered, the operator calls back")."""
+    operator who parked them (architecture: The call queue: "when answered, the operator calls back")."""
     at = at or timezone.now()
     with transaction.atomic():
         due = list(
@@ -38,7 +38,7 @@ def pending_checks_release(*, at: datetime | None = None) -> int:
 
 def callbacks_release(*, at: datetime | None = None) -> int:
     """A personal callback due for longer than the store's grace while its operator is not
-    working (not ready, not in a call) goes to anyone: callbacks are never lost (SPEC 4)."""
+    working (not ready, not in a call) goes to anyone: callbacks are never lost (architecture: Calling policy)."""
     at = at or timezone.now()
     with transaction.atomic():
         due = list(

@@ -1,6 +1,6 @@
 """Claiming the next customer, keeping the lease alive, and freeing leases that expired.
 
-The claim (DESIGN "The call queue"): the queue is a query over the waiting call tasks. The most
+The claim (architecture: The call queue): the queue is a query over the waiting call tasks. The most
 urgent due task in the operator's scope is locked with SKIP LOCKED, then its customer (SKIP
 LOCKED too, so two operators never split one customer's work), then all the customer's waiting
 tasks in the store move to `in_call` in one conditional UPDATE whose row count must match what
@@ -313,7 +313,7 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
 
 def lease_lock(*, lease_id, operator: User) -> tuple[Lease, CallingPolicy]:
     """This operator's lease, row-locked, and its store's calling policy; another operator's
-    lease is 'not found' (SPEC 11)."""
+    lease is 'not found' (architecture: Interfaces)."""
     lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
     if lease is None:
         raise Http404(f"lease {lease_id} not found")

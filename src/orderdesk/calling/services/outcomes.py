@@ -93,7 +93,7 @@ def call_outcome_record(
     decisions: Sequence[OrderDecision] = (),
     at: datetime | None = None,
 ) -> OutcomeResult:
-    """Record the outcome of the call on `lease_id` and move its tasks (SPEC 3, 4, 11).
+    """Record the outcome of the call on `lease_id` and move its tasks (architecture: The confirmation call; Calling policy; Interfaces).
 
     - no_answer / busy / bad_connection: retry per the store's rule for that result, never in
       the night gap; exhausted → unreachable. wrong_number: unreachable, for a supervisor.

@@ -1,5 +1,5 @@
-"""The delivery-promise rule (SPEC 5): properties over random terms and instants, and the seed's
-cases with exact dates. Pure: no database."""
+"""The delivery-promise rule (architecture: Delivery promise): properties over random terms and
+instants, and the worked examples with exact dates. Pure: no database."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -51,7 +51,7 @@ def _dates(terms: DeliveryTerms, at: datetime, zone: str = ALMATY) -> tuple[date
     return result.earliest, result.allowed
 
 
-# The seed's cases ------------------------------------------------------------------------------
+# The worked examples -------------------------------------------------------------------------
 
 
 def test_almaty_one_minute_before_noon_is_same_day():

@@ -1,4 +1,4 @@
-"""Personal data access is recorded on the order's timeline (SPEC 10): who looked, when, where."""
+"""Personal data access is recorded on the order's timeline (architecture: Personal data): who looked, when, where."""
 
 from django.utils import timezone
 

@@ -1,4 +1,4 @@
-"""What an operator changes in an open order while the customer is on the line (SPEC 3,
+"""What an operator changes in an open order while the customer is on the line (architecture: The confirmation call,
 issue 5): the items (quantity, removal, a product added from the store's catalogue) and another
 phone of the customer. Each edit is one transaction: the order row is locked, the change, the
 recalculated total, the timeline event and the `order.changed` outbox row commit together."""
@@ -125,7 +125,7 @@ def order_item_add(*, order: Order, product_id: int, quantity: int, actor: User)
 
 @transaction.atomic
 def customer_phone_add(*, order: Order, phone: str, actor: User) -> Order:
-    """Another number for the courier (bad connection, SPEC 3.5), normalised in the store's
+    """Another number for the courier (bad connection, architecture: The confirmation call), normalised in the store's
     default region; a number the customer already has changes nothing."""
     order = _editable_lock(order)
     try:

@@ -1,4 +1,4 @@
-"""The store event types: the names stores subscribe to and receive (SPEC 11)."""
+"""The store event types: the names stores subscribe to and receive (architecture: Interfaces)."""
 
 from orderdesk.orders.events import StoreEventType
 from orderdesk.orders.models import OrderStatus

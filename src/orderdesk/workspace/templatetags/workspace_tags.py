@@ -68,5 +68,5 @@ def address_text(order) -> str:
 
 @register.filter
 def masked(phone: str) -> str:
-    """A phone shown where nobody needs to dial it (SPEC 10)."""
+    """A phone shown where nobody needs to dial it (architecture: Personal data)."""
     return phone_mask(phone)
