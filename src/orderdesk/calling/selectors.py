@@ -9,7 +9,7 @@ from uuid import UUID
 
 import holidays as holidays_lib
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from orderdesk.accounts.models import User
 from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus
@@ -298,25 +298,32 @@ def queue_head_lock(
     return None
 
 
+@lru_cache(maxsize=1)
+def _candidate_lock_sql() -> str:
+    """The first candidate, in the order given, still waiting and due, locked unless another
+    claimer holds it. Fixed text (the candidates come as one array), names from the model: the
+    ORM's version, an IN list ordered by a CASE over the candidates, cost some 5 ms of Python
+    a claim (bench/queue.py)."""
+    state, user = _column("state"), _column("callback_user")
+    return f"""
+        SELECT t.{_column("id")}, t.{_column("store")}, t.{_column("customer")}
+        FROM unnest(%(candidates)s::uuid[]) WITH ORDINALITY AS candidate(id, position)
+        JOIN {_TASK} t ON t.{_column("id")} = candidate.id
+        WHERE t.{_column("due_at")} <= %(at)s
+          AND (t.{state} = '{CallTaskState.QUEUED}'
+               OR (t.{state} = '{CallTaskState.CALLBACK}'
+                   AND (t.{user} IS NULL OR t.{user} = %(operator)s)))
+        ORDER BY candidate.position
+        LIMIT 1
+        FOR UPDATE OF t SKIP LOCKED
+    """  # noqa: S608 (names from the model, states from its constants)
+
+
 def _candidate_lock(*, candidates: list[UUID], operator: User, at: datetime) -> QueueHead | None:
-    """The first candidate, in the order given, that is still waiting and due and that no
-    other claimer holds, locked."""
-    position = Case(
-        *(When(pk=task_id, then=Value(i)) for i, task_id in enumerate(candidates)),
-        output_field=IntegerField(),
-    )
-    row = (
-        CallTask.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(pk__in=candidates, due_at__lte=at)
-        .filter(
-            Q(state=CallTaskState.QUEUED)
-            | Q(state=CallTaskState.CALLBACK, callback_user__isnull=True)
-            | Q(state=CallTaskState.CALLBACK, callback_user=operator)
-        )
-        .order_by(position)
-        .values_list("id", "store_id", "customer_id")
-        .first()
-    )
+    params = {"candidates": candidates, "at": at, "operator": operator.pk}
+    with connection.cursor() as cursor:
+        cursor.execute(_candidate_lock_sql(), params)
+        row = cursor.fetchone()
     return QueueHead(*row) if row is not None else None
 
 

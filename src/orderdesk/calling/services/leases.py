@@ -38,7 +38,6 @@ from ..selectors import (
     ClaimStart,
     QueueHead,
     QueueScope,
-    calling_policy_get,
     claim_start_read,
     customer_waiting_tasks,
     lease_live_of,
@@ -312,12 +311,18 @@ def lease_heartbeat(*, lease_id, operator: User, at: datetime | None = None) -> 
 
 
 def lease_lock(*, lease_id, operator: User) -> tuple[Lease, CallingPolicy]:
-    """This operator's lease, row-locked, and its store's calling policy; another operator's
-    lease is 'not found' (architecture: Interfaces)."""
-    lease = Lease.objects.select_for_update().filter(pk=lease_id, operator=operator).first()
+    """This operator's lease, row-locked, and its store's calling policy (read in the same
+    statement); another operator's lease is 'not found' (architecture: Interfaces)."""
+    lease = (
+        Lease.objects.select_for_update(of=("self",))
+        .select_related("store__calling_policy")
+        .filter(pk=lease_id, operator=operator)
+        .first()
+    )
     if lease is None:
         raise Http404(f"lease {lease_id} not found")
-    return lease, calling_policy_get(store=lease.store_id)
+    policy = getattr(lease.store, "calling_policy", None)
+    return lease, policy or CallingPolicy(store_id=lease.store_id)
 
 
 def attempt_links_write(*, attempt: CallAttempt, lease: Lease) -> None:

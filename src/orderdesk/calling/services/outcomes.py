@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,7 +147,7 @@ def _outcome_apply(
     decisions: Sequence[OrderDecision],
     at: datetime,
 ) -> OutcomeResult:
-    held = _held_lock(lease=lease)
+    held = _held_lock(lease=lease, deciding=result in DECIDING_RESULTS)
     if callback_at is not None and timezone.is_naive(callback_at) and held.tasks:
         # A time without an offset is the customer's wall-clock time, as they said it.
         callback_at = callback_at.replace(tzinfo=ZoneInfo(held.tasks[0].timezone))
@@ -177,31 +177,34 @@ def _outcome_apply(
         reason=reason if result == CallResult.CANCELLED else "",
     )
     attempt_links_write(attempt=attempt, lease=lease)
-    _tasks_count_attempt(tasks=held.tasks, lease=lease)
     if result in DECIDING_RESULTS:
+        _tasks_count_attempt(tasks=held.tasks, lease=lease)
         _orders_decide(held=held, operator=operator, result=result, reason=reason,
                        decisions=decisions, at=at)  # fmt: skip
     else:
-        for task in held.tasks:
-            _task_place(
-                task=task,
-                place=_next_place(task=task, failed=failed.get(task.pk, (0, 0)), policy=policy,
-                                  operator=operator, result=result, callback_at=callback_at,
-                                  personal=personal, at=at),
-                lease=lease, result=result, operator=operator, at=at,
-            )  # fmt: skip
+        places = [
+            _next_place(task=task, failed=failed.get(task.pk, (0, 0)), policy=policy,
+                        operator=operator, result=result, callback_at=callback_at,
+                        personal=personal, at=at)
+            for task in held.tasks
+        ]  # fmt: skip
+        _tasks_place(tasks=held.tasks, places=places, lease=lease, result=result,
+                     operator=operator, at=at)  # fmt: skip
     _call_end_record(attempt=attempt, held=held, lease=lease, operator=operator, at=at)
     return OutcomeResult(attempt=attempt, lease=lease)
 
 
-def _held_lock(*, lease: Lease) -> Held:
-    """The tasks the lease still holds, locked, in the order taken; the orders of its
-    confirmation tasks, locked, oldest first."""
+def _held_lock(*, lease: Lease, deciding: bool) -> Held:
+    """The tasks the lease still holds, locked, in the order taken; when the call decides its
+    orders, the orders of its confirmation tasks, locked, oldest first (a retry or a callback
+    moves tasks only)."""
     tasks = list(
         CallTask.objects.select_for_update(of=("self",))
         .filter(lease=lease, state=CallTaskState.IN_CALL)
         .order_by("created_at", "id")
     )
+    if not deciding:
+        return Held(tasks=tasks, orders=[])
     deciding = [t.order_id for t in tasks if t.purpose == CallPurpose.CONFIRMATION]
     orders = list(
         Order.objects.select_for_update(of=("self",))
@@ -212,12 +215,17 @@ def _held_lock(*, lease: Lease) -> Held:
     return Held(tasks=tasks, orders=orders)
 
 
-def _tasks_count_attempt(*, tasks: list[CallTask], lease: Lease) -> None:
+def _attempt_counted(lease: Lease) -> dict:
     """Each held task had one more call; the first one started when the lease was taken."""
-    CallTask.objects.filter(pk__in=[t.pk for t in tasks]).update(
-        attempts_count=F("attempts_count") + 1,
-        first_call_at=Coalesce("first_call_at", lease.claimed_at),
-    )
+    return {
+        "attempts_count": F("attempts_count") + 1,
+        "first_call_at": Coalesce("first_call_at", Value(lease.claimed_at)),
+    }
+
+
+def _tasks_count_attempt(*, tasks: list[CallTask], lease: Lease) -> None:
+    """A call that decides: its tasks count it before the decisions close them."""
+    CallTask.objects.filter(pk__in=[t.pk for t in tasks]).update(**_attempt_counted(lease))
     for task in tasks:
         task.attempts_count += 1
         task.first_call_at = task.first_call_at or lease.claimed_at
@@ -290,25 +298,36 @@ def _order_decide(*, order: Order, decision: OrderDecision, operator: User) -> N
         )
 
 
-def _task_place(
+def _tasks_place(
     *,
-    task: CallTask,
-    place: tuple[str, datetime | None, User | None],
+    tasks: list[CallTask],
+    places: list[tuple[str, datetime | None, User | None]],
     lease: Lease,
     result: str,
     operator: User,
     at: datetime,
 ) -> None:
-    state, due_at, callback_user = place
-    tasks_move(
-        tasks=[task],
-        state=state,
-        fields={"lease": None, "due_at": due_at, "callback_user": callback_user},
-        only_if=Q(lease=lease, state=CallTaskState.IN_CALL),
-        actor=operator,
-        data={"result": result},
-        at=at,
-    )
+    """Each task to its next place; tasks going to the same place move together (a customer's
+    tasks in one zone usually do: one UPDATE and one insert of their events)."""
+    together: dict[tuple, list[CallTask]] = {}
+    for task, (state, due_at, callback_user) in zip(tasks, places, strict=True):
+        key = (state, due_at, callback_user.pk if callback_user else None)
+        together.setdefault(key, []).append(task)
+    for (state, due_at, callback_user_id), group in together.items():
+        tasks_move(
+            tasks=group,
+            state=state,
+            fields={
+                "lease": None,
+                "due_at": due_at,
+                "callback_user_id": callback_user_id,
+                **_attempt_counted(lease),
+            },
+            only_if=Q(lease=lease, state=CallTaskState.IN_CALL),
+            actor=operator,
+            data={"result": result},
+            at=at,
+        )
 
 
 def _next_place(

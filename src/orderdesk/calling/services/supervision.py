@@ -173,11 +173,18 @@ def lease_reassign(
 def order_unreachable_decide(
     *, order: Order, decision: str, supervisor: User, reason: str = ""
 ) -> Order:
-    """Attempts exhausted: the supervisor gives the order another round of calls or cancels it
-    with a reason from the store's list."""
+    """Attempts exhausted on the order's call (whatever its purpose): the supervisor gives it
+    another round of calls, or gives up with a reason from the store's list: an order awaiting
+    confirmation is cancelled; a call of another purpose (a delivery problem, feedback) is
+    closed, the order staying as it is."""
     order = order_lock(order_id=order.pk)
-    task = _confirmation_task_lock(order=order)
-    if task is None or task.state != CallTaskState.UNREACHABLE:
+    task = (
+        CallTask.objects.select_for_update(of=("self",))
+        .filter(order=order, state=CallTaskState.UNREACHABLE)
+        .order_by("created_at")
+        .first()
+    )
+    if task is None:
         raise ApplicationError(
             ORDER_NOT_UNREACHABLE, "queue_state: the order is not unreachable", status_code=409
         )
@@ -195,7 +202,15 @@ def order_unreachable_decide(
                 ORDER_CANCEL_REASON_MISSING, "reason: choose a reason from the list",
                 status_code=422,
             )  # fmt: skip
-        order_status_change(order=order, to=OrderStatus.CANCELLED, actor=supervisor, reason=reason)
+        if task.purpose == CallPurpose.CONFIRMATION:
+            order_status_change(
+                order=order, to=OrderStatus.CANCELLED, actor=supervisor, reason=reason
+            )
+        else:
+            tasks_move(
+                tasks=[task], state=CallTaskState.CANCELLED, actor=supervisor,
+                data={"action": "given_up_by_supervisor", "reason": reason},
+            )  # fmt: skip
     else:
         raise ApplicationError(
             UNREACHABLE_DECISION_INVALID, "decision: requeue or cancel", status_code=422

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,17 +146,21 @@ def call_task_open(
     existing = open_task.select_for_update().first()
     if existing is not None:
         return existing
-    task = CallTask.objects.create(
-        store_id=order.store_id,
-        customer_id=order.customer_id,
-        order=order,
-        purpose=purpose,
-        reason=reason,
-        due_at=due_at or at,
-        timezone=order.timezone,
-        language=order.language,
-        created_at=at,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent open of the same call wins
+            task = CallTask.objects.create(
+                store_id=order.store_id,
+                customer_id=order.customer_id,
+                order=order,
+                purpose=purpose,
+                reason=reason,
+                due_at=due_at or at,
+                timezone=order.timezone,
+                language=order.language,
+                created_at=at,
+            )
+    except IntegrityError:
+        return open_task.get()
     OrderEvent.objects.create(
         order=order,
         type=OrderEventType.QUEUE_CHANGED,

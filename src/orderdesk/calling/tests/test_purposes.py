@@ -134,3 +134,19 @@ def test_api_next_lists_the_tasks_and_the_order_its_open_tasks(
             "reason": "courier: no one home",
         }
     ]
+
+
+def test_an_unreachable_delivery_problem_is_given_up_without_touching_the_order(
+    clock, problem_order, supervisor
+):
+    from orderdesk.calling.services import UnreachableDecision, order_unreachable_decide
+
+    order, problem = problem_order("+77015550009")
+    CallTask.objects.filter(pk=problem.pk).update(state=CallTaskState.UNREACHABLE, due_at=None)
+    order_unreachable_decide(
+        order=order, decision=UnreachableDecision.CANCEL, supervisor=supervisor,
+        reason="changed_mind",
+    )  # fmt: skip
+    problem.refresh_from_db()
+    order.refresh_from_db()
+    assert (problem.state, order.status) == (CallTaskState.CANCELLED, OrderStatus.CONFIRMED)
