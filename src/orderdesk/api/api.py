@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.core.errors import ApplicationError, ValidationFailed, field_path
 from orderdesk.integrations.apis import (
     connections_router,
     imports_router,
@@ -14,9 +14,9 @@ from orderdesk.integrations.apis import (
     webhooks_router,
 )
 from orderdesk.orders.apis import router as orders_router
-from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
+from .parser import UntrustedInputParser
 
 api = NinjaAPI(
     title="orderdesk",
@@ -26,6 +26,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=UntrustedInputParser(),
 )
 api.add_router("/orders", orders_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")
@@ -93,6 +94,8 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
+    if isinstance(exc.__cause__, ValidationFailed):  # the body parser's refusal (parser.py)
+        return on_validation_failed(request, exc.__cause__)
     return api.create_response(
         request, {"error": "http_error", "message": str(exc)}, status=exc.status_code
     )

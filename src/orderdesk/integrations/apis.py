@@ -1,18 +1,17 @@
 """Routers: /webhooks (endpoints, log, replay, secret rotation), /connections, /inbound/<token>."""
 
 import json
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
 
 from orderdesk.accounts.models import Role
 from orderdesk.api.auth import store_of, user_of
+from orderdesk.core.untrusted import Instant, Limit, Offset
 
 from .models import (
     WEBHOOK_EVENT_TYPES,
@@ -119,7 +118,7 @@ class WebhookPatch(Schema):
 
 class ReplayIn(Schema):
     event_id: UUID | None = Field(None, description="send this one event again")
-    since: datetime | None = Field(None, description="send every subscribed event since then")
+    since: Instant | None = Field(None, description="send every subscribed event since then")
 
 
 @webhooks_router.post("", response={201: dict}, summary="Register a webhook endpoint")
@@ -170,9 +169,7 @@ def webhook_rotate_secret(request: HttpRequest, endpoint_id: UUID):
 @webhooks_router.get(
     "/{endpoint_id}/log", response=dict, summary="Delivery log, newest first (paginated)"
 )
-def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: int = 50, offset: int = 0):
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit must be 1..500 and offset ≥ 0")
+def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: Limit = 50, offset: Offset = 0):
     endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
     entries = webhook_log_list(endpoint=endpoint)
     count = entries.count()
