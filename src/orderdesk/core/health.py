@@ -167,3 +167,68 @@ def health_file_check(path: Path, *, max_age: timedelta) -> tuple[bool, str]:
         return False, f"orderdesk worker: no health in {path} ({exc})"
     alive = timezone.now() - beat_at <= max_age
     return alive, f"orderdesk worker {'alive' if alive else 'STALE'}: {status_line(state)}"
+
+
+WORKER_BEAT_FRESH = timedelta(seconds=60)
+_migrations_applied = False  # once true in a process, it stays true: checked until then
+
+
+def _database_check() -> str | None:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DATABASE_ERRORS as exc:
+        return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return None
+
+
+def _migrations_pending() -> int:
+    """Migrations not applied (0 once all are): a node running code newer than its schema."""
+    global _migrations_applied
+    if _migrations_applied:
+        return 0
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrations_applied = pending == 0
+    return pending
+
+
+def _worker_state(now: datetime) -> dict:
+    beat = WorkerBeat.objects.order_by("-beat_at").first()
+    if beat is None:
+        return {"status": "none", "last_beat_at": None, "last_job_at": None}
+    fresh = now - beat.beat_at <= WORKER_BEAT_FRESH
+    return {
+        "status": "ok" if fresh else "stale",
+        "last_beat_at": beat.beat_at.isoformat(),
+        "last_job_at": beat.last_job_at.isoformat() if beat.last_job_at else None,
+    }
+
+
+def health_report(*, worker_required: bool = False) -> tuple[int, dict]:
+    """(HTTP status, body) for /healthz. 503 when this node cannot serve (no database, or its
+    migrations not applied); the worker's beat is reported, and fails the check only when asked
+    (`?require=worker`): a load balancer should not drop every web node because the worker is
+    down, a monitor should hear of it."""
+    error = _database_check()
+    if error is not None:
+        return 503, {"status": "down", "database": "unreachable", "error": error}
+    pending = _migrations_pending()
+    worker = _worker_state(timezone.now())
+    body = {
+        "status": "ok",
+        "database": "ok",
+        "migrations": "ok" if pending == 0 else f"{pending} not applied",
+        "worker": worker,
+    }
+    if pending:
+        body["status"] = "down"
+    elif worker["status"] != "ok":
+        body["status"] = "degraded"
+    failed = pending or (worker_required and worker["status"] != "ok")
+    return (503 if failed else 200), body

@@ -1,11 +1,13 @@
-"""Form posts and query strings outside the API, checked for text that cannot be stored before
-any view sees them: the screens and the admin read request.POST and request.GET directly, and a
-NUL byte (the only such text a form or a URL can carry: undecodable bytes become U+FFFD) would
-otherwise reach PostgreSQL and fail there as a 500."""
+"""Middleware of our own: GET /healthz answered before anything else, and form posts and query
+strings outside the API checked for text that cannot be stored before any view sees them: the
+screens and the admin read request.POST and request.GET directly, and a NUL byte (the only such
+text a form or a URL can carry: undecodable bytes become U+FFFD) would otherwise reach
+PostgreSQL and fail there as a 500."""
 
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from .health import health_report
 from .untrusted import text_problem
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -38,3 +40,23 @@ class UntrustedFormMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+class HealthzMiddleware:
+    """GET /healthz, first in the chain: no credentials, no host check and no HTTPS redirect (a
+    load balancer asks by address, over plain HTTP), no session or CSRF work."""
+
+    PATH = "/healthz"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.path_info.rstrip("/") != self.PATH:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return JsonResponse({"error": "method_not_allowed"}, status=405)
+        status, body = health_report(worker_required=request.GET.get("require") == "worker")
+        response = JsonResponse(body, status=status)
+        response["Cache-Control"] = "no-store"
+        return response

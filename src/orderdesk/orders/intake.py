@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -17,12 +18,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from orderdesk.core.currencies import CURRENCIES
 from orderdesk.core.errors import field_path
 from orderdesk.core.phones import PhoneError, phone_normalize
 from orderdesk.core.untrusted import Day, json_problems
 
 from .models import Elevator, PaymentMethod, Source
 
+CURRENCY_UNKNOWN = "currency_unknown"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -114,7 +117,16 @@ class OrderIn(BaseModel):
     delivery: DeliveryIn
     payment: PaymentIn
     comment: LongText = ""
-    currency: str = Field("KZT", pattern="^[A-Z]{3}$")
+    currency: str = Field("KZT", description="ISO 4217 code, e.g. KZT, RUB, USD")
+
+    @field_validator("currency")
+    @classmethod
+    def currency_iso_4217(cls, value: str) -> str:
+        if value not in CURRENCIES:
+            raise PydanticCustomError(
+                CURRENCY_UNKNOWN, _("not an ISO 4217 currency code (e.g. KZT, RUB, USD)")
+            )
+        return value
 
 
 @dataclass
