@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from orderdesk.core.errors import ApplicationError, ValidationFailed, field_path
+from orderdesk.core.ratelimit import RateLimited
 from orderdesk.integrations.apis import (
     connections_router,
     imports_router,
@@ -42,6 +43,13 @@ def on_validation_failed(request: HttpRequest, exc: ValidationFailed):
     return api.create_response(
         request, {"error": exc.code, "message": exc.message, "errors": exc.errors}, status=422
     )
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited):
+    response = on_application_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ApplicationError)

@@ -44,3 +44,23 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class RateWindow(models.Model):
+    """Requests counted per API credential per minute (core.ratelimit): in the database, so the
+    limit holds across every web worker and node."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # the counter's upsert conflicts on it; the clean-up reads by time alone, rarely
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="core_ratewindow_key_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M}: {self.hits}"
