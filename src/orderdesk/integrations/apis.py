@@ -36,6 +36,7 @@ from .services import (
     inbound_receive,
     order_import_preview,
     order_import_run,
+    upload_read,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_update,
@@ -294,7 +295,7 @@ def import_preview(request: HttpRequest, store: Form[str], file: File[UploadedFi
     if target is None:
         raise Http404(f"store {store} not found")
     order_import = order_import_preview(
-        store=target, user=user, file_name=file.name or "upload.csv", data=file.read()
+        store=target, user=user, file_name=file.name or "upload.csv", data=upload_read(file)
     )
     return 201, import_data(order_import)
 
