@@ -36,19 +36,29 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("ORDERDESK_WEB_WORKERS", "4"))
         )
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("ORDERDESK_WEB_THREADS", "64")),
+            help="threads per worker: each serves one request at a time, a slow client's too",
+        )
+        parser.add_argument(
             "--control-socket",
             type=Path,
             default=os.environ.get("ORDERDESK_CONTROL_SOCKET") or None,
             help="gunicorn's control socket (default: .orderdesk/gunicorn-<bind>.ctl)",
         )
 
-    def handle(self, *args, bind, workers, control_socket, **options):
+    def handle(self, *args, bind, workers, threads, control_socket, **options):
+        """Threaded workers (gthread): a connection that sends nothing waits in the worker's
+        poller, not in a thread, and one that sends its request slowly ties up one thread of
+        many, not a whole worker (sync workers: two half-sent requests stalled the server)."""
         secret_key_require()
         control_socket = control_socket or control_socket_path(bind)
         control_socket.parent.mkdir(parents=True, exist_ok=True)
         os.execv(  # noqa: S606
             sys.executable,
             [sys.executable, "-m", "gunicorn", "orderdesk.config.wsgi:application", "--bind", bind, "--workers", str(workers),
+             "--worker-class", "gthread", "--threads", str(threads),
              "--control-socket", str(control_socket),
              "--access-logfile", "-", "--logger-class", "orderdesk.core.accesslog.AccessLogger"],
         )  # fmt: skip
