@@ -34,10 +34,13 @@ class LoginThrottleHandler(AxesDatabaseHandler):
     a * U // A >= U exactly when a >= A."""
 
     def get_failures(self, request, credentials=None) -> int:
-        by_username, by_address = (
+        counts = [
             sum(attempts.values_list("failures_since_start", flat=True))
             for attempts in self.get_user_attempts(request, credentials)
-        )
+        ]
+        if len(counts) != 2:  # lockout parameters other than settings' two: axes's own count
+            return max(counts, default=0)
+        by_username, by_address = counts
         return max(by_username, by_address * USERNAME_FAILURE_LIMIT // ADDRESS_FAILURE_LIMIT)
 
 
