@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 
 from orderdesk.core.errors import ApplicationError
+from orderdesk.core.ratelimit import rate_take
 from orderdesk.stores.models import Store
 from orderdesk.stores.selectors import store_api_key_authenticate
 
@@ -28,13 +29,21 @@ class Principal:
 
 
 def principal_authenticate(*, token: str) -> Principal | None:
-    """The store or user a bearer credential belongs to; its prefix tells which to look up."""
+    """The store or user a bearer credential belongs to; its prefix tells which to look up.
+    Each credential has its own request budget (core.ratelimit): a runaway script of one store
+    cannot starve the others."""
     if token.startswith("sk_"):
         api_key = store_api_key_authenticate(key=token)
-        return Principal(store=api_key.store) if api_key else None
+        if api_key is None:
+            return None
+        rate_take(key=f"key:{api_key.pk}")
+        return Principal(store=api_key.store)
     if token.startswith("ut_"):
         user = user_authenticate_token(token=token)
-        return Principal(user=user) if user else None
+        if user is None:
+            return None
+        rate_take(key=f"user:{user.pk}")
+        return Principal(user=user)
     return None
 
 

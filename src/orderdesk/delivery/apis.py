@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from orderdesk.core.errors import NotFoundError, ValidationFailed
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import DATE_OUT_OF_RANGE, date_in_range, date_range_message
 
 from .selectors import (
     NO_DELIVERY_ZONE,
@@ -124,6 +125,10 @@ def _instant(text: str | None) -> datetime:
         raise ValidationFailed(
             [{"field": "at", "code": AT_INVALID, "message": _("not an ISO 8601 date and time")}]
         ) from exc
+    if not date_in_range(at):
+        raise ValidationFailed(
+            [{"field": "at", "code": DATE_OUT_OF_RANGE, "message": date_range_message()}]
+        )
     if at.tzinfo is None:
         raise ValidationFailed(
             [

@@ -1,19 +1,18 @@
 """Routers: /webhooks (endpoints, log, replay, secret rotation), /connections, /inbound/<token>."""
 
 import json
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import File, Form, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field, WithJsonSchema
 
 from orderdesk.accounts.models import Role
 from orderdesk.accounts.principals import store_of, user_of
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import Instant, Limit, Offset
 from orderdesk.orders.events import StoreEventType
 
 from .models import Connection, OrderImport, Platform, WebhookEndpoint, WebhookLogEntry
@@ -43,6 +42,7 @@ from .services import (
     inbound_receive,
     order_import_preview,
     order_import_run,
+    upload_read,
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_update,
@@ -132,7 +132,7 @@ class WebhookPatch(Schema):
 
 class ReplayIn(Schema):
     event_id: UUID | None = Field(None, description="send this one event again")
-    since: datetime | None = Field(None, description="send every subscribed event since then")
+    since: Instant | None = Field(None, description="send every subscribed event since then")
 
 
 @webhooks_router.post(
@@ -203,9 +203,7 @@ def webhook_rotate_secret(request: HttpRequest, endpoint_id: UUID):
     response={200: WebhookLogOut, **error_responses(401, 403, 404, 422)},
     summary="Delivery log, newest first (paginated)",
 )
-def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: int = 50, offset: int = 0):
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit must be 1..500 and offset ≥ 0")
+def webhook_log(request: HttpRequest, endpoint_id: UUID, limit: Limit = 50, offset: Offset = 0):
     endpoint = webhook_endpoint_get(store=store_of(request), endpoint_id=endpoint_id)
     entries = webhook_log_list(endpoint=endpoint)
     count = entries.count()
@@ -351,7 +349,7 @@ def import_preview(request: HttpRequest, store: Form[str], file: File[UploadedFi
     if target is None:
         raise Http404(f"store {store} not found")
     order_import = order_import_preview(
-        store=target, user=user, file_name=file.name or "upload.csv", data=file.read()
+        store=target, user=user, file_name=file.name or "upload.csv", data=upload_read(file)
     )
     return 201, import_data(order_import)
 

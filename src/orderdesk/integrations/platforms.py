@@ -56,7 +56,8 @@ def _signature_check(*, header: str, headers: Mapping[str, str], secret: str, bo
 def _json(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: nested deeper than Python's parser goes (core.untrusted.json_parse)
         raise InboundRefused(BODY_INVALID, f"body: not JSON ({exc})", 422) from exc
     if not isinstance(data, dict):
         raise InboundRefused(BODY_INVALID, "body: a JSON object is expected", 422)
@@ -243,7 +244,7 @@ def _tilda_payment(form: dict[str, Any]) -> dict[str, Any]:
     if isinstance(payment, str) and payment.strip().startswith("{"):
         try:
             payment = json.loads(payment)
-        except ValueError:
+        except (ValueError, RecursionError):
             payment = None
     return payment if isinstance(payment, dict) else {}
 

@@ -4,13 +4,24 @@ one order, order-level columns read from its first row. Pure: bytes in, payloads
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+# Bounds on what a file may unpack to, checked before anything large is built in memory: an
+# .xlsx is a zip, and a small one can hold a sheet or a shared string of hundreds of megabytes.
 MAX_ROWS = 5000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+MAX_UNCOMPRESSED_BYTES = 25 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+# The header, MAX_ROWS rows and one more: enough to refuse a file past the bound (table_orders)
+# without reading the rest of it.
+ROWS_READ = MAX_ROWS + 2
 # Column → where it goes in the order payload. Headers are matched case-insensitively, and a
 # few Russian headers stores commonly use are accepted too.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -90,33 +101,80 @@ def _csv_rows(data: bytes) -> list[list[str]]:
             continue
     else:  # pragma: no cover - cp1251 decodes any byte string
         raise TableError(_("The file is not readable text."))
+    if "\x00" in text:
+        raise TableError(_("The file contains NUL characters: it is not a text table."))
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    rows = []
+    try:
+        for row in itertools.islice(csv.reader(io.StringIO(text), dialect), ROWS_READ):
+            rows.append(row[:MAX_COLUMNS])
+    except csv.Error as exc:  # a field past csv's own limit (128 KB), a broken quote
+        raise TableError(
+            _("Row %(row)d cannot be read: %(reason)s") % {"row": len(rows) + 1, "reason": exc}
+        ) from exc
+    return rows
+
+
+def _xlsx_size_check(data: bytes) -> None:
+    """What the workbook unpacks to, from the zip's directory, before openpyxl unpacks any of
+    it. A member that unpacks to more than it declares is cut off by zipfile at that size and
+    fails its checksum, so the declared sizes hold."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise TableError(_("The file is not a readable Excel workbook.")) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNCOMPRESSED_BYTES:
+        raise TableError(
+            _("The workbook unpacks to more than %(mb)d MB: split it into smaller files.")
+            % {"mb": MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}
+        )
 
 
 def _xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _xlsx_size_check(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise TableError(_("The file is not a readable Excel workbook.")) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+        rows = sheet.iter_rows(values_only=True, max_row=ROWS_READ, max_col=MAX_COLUMNS)
+        return [list(row) for row in rows]
+    except Exception as exc:  # a sheet damaged past the directory: bad XML, a failed checksum
+        raise TableError(_("The file is not a readable Excel workbook.")) from exc
     finally:
         workbook.close()
 
 
+def _cells_check(rows: list[list[Any]]) -> None:
+    """A cell longer than any order field is a damaged or hostile file: refused whole, named."""
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise TableError(
+                    _("Row %(row)d, column %(column)d: a cell longer than %(limit)d characters.")
+                    % {"row": number, "column": index + 1, "limit": MAX_CELL_CHARS}
+                )
+
+
 def table_rows(*, file_name: str, data: bytes) -> list[list[Any]]:
+    """The sheet's rows, at most ROWS_READ of MAX_COLUMNS cells each, every cell within
+    MAX_CELL_CHARS."""
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        return _xlsx_rows(data)
-    if file_name.lower().endswith((".csv", ".txt")):
-        return _csv_rows(data)
-    raise TableError(_("Upload a .csv or .xlsx file."))
+        rows = _xlsx_rows(data)
+    elif file_name.lower().endswith((".csv", ".txt")):
+        rows = _csv_rows(data)
+    else:
+        raise TableError(_("Upload a .csv or .xlsx file."))
+    _cells_check(rows)
+    return rows
 
 
 def table_orders(rows: list[list[Any]]) -> tuple[list[OrderRows], list[dict[str, Any]]]:

@@ -14,7 +14,7 @@ from orderdesk.core.errors import ApplicationError
 
 from .forms import ImportUploadForm
 from .selectors import import_stores_for, order_import_get
-from .services import order_import_preview, order_import_run
+from .services import order_import_preview, order_import_run, upload_read
 from .tabular import COLUMNS, REQUIRED_COLUMNS
 
 
@@ -37,7 +37,7 @@ def order_import_upload(request: HttpRequest, *, admin_context: dict) -> HttpRes
                 store=form.cleaned_data["store"],
                 user=user,
                 file_name=upload.name,
-                data=upload.read(),
+                data=upload_read(upload),
             )
         except ApplicationError as exc:
             form.add_error("file", exc.message)

@@ -1,11 +1,11 @@
 """Intake validation: one incoming order (API, platform, file) checked in full, every problem named
 by its field path, before anything is stored. Pure: the caller hands in what needs the database."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -18,10 +18,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from orderdesk.core.currencies import CURRENCIES
+from orderdesk.core.errors import field_path
 from orderdesk.core.phones import PhoneError, phone_normalize
+from orderdesk.core.untrusted import Day, json_problems
 
 from .models import Elevator, PaymentMethod, Source
 
+CURRENCY_UNKNOWN = "currency_unknown"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Required = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -87,7 +91,7 @@ class DeliveryIn(BaseModel):
     intercom: ShortText = ""
     elevator: Elevator = Elevator.NONE
     out_of_city: bool = False
-    date: dt.date | None = None
+    date: Day | None = None
     time_wish: Text = ""
     comment: LongText = ""
     carrier: ShortText = ""
@@ -113,21 +117,22 @@ class OrderIn(BaseModel):
     delivery: DeliveryIn
     payment: PaymentIn
     comment: LongText = ""
-    currency: str = Field("KZT", pattern="^[A-Z]{3}$")
+    currency: str = Field("KZT", description="ISO 4217 code, e.g. KZT, RUB, USD")
+
+    @field_validator("currency")
+    @classmethod
+    def currency_iso_4217(cls, value: str) -> str:
+        if value not in CURRENCIES:
+            raise PydanticCustomError(
+                CURRENCY_UNKNOWN, _("not an ISO 4217 currency code (e.g. KZT, RUB, USD)")
+            )
+        return value
 
 
 @dataclass
 class IntakeCheck:
     order: OrderIn | None
     errors: list[dict[str, str]] = field(default_factory=list)
-
-
-def field_path(loc: tuple[int | str, ...]) -> str:
-    """('items', 0, 'quantity') → 'items[0].quantity'."""
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
 
 
 MESSAGES = {
@@ -187,8 +192,11 @@ def order_payload_check(
     carrier_codes: frozenset[str] | None = None,
 ) -> IntakeCheck:
     """Validate fully: shape and values (pydantic), the store's category rules and the named
-    carrier, all at once."""
-    errors: list[dict[str, str]] = []
+    carrier, all at once. Text PostgreSQL cannot store and runaway nesting are refused first,
+    alone: checked here, one order of a bulk request fails by itself instead of its batch."""
+    errors = json_problems(raw)
+    if errors:
+        return IntakeCheck(order=None, errors=errors)  # text no column can hold, first
     order = None
     try:
         order = OrderIn.model_validate(raw, context={"phone_region": phone_region})

@@ -31,7 +31,7 @@ from .endpoints import (
     webhook_secret_generate,
     webhook_secret_rotate,
 )
-from .imports import order_import_preview, order_import_run
+from .imports import order_import_preview, order_import_run, upload_read
 
 __all__ = [
     "CONNECTION_PLATFORM_INVALID",
@@ -48,6 +48,7 @@ __all__ = [
     "inbound_receive",
     "order_import_preview",
     "order_import_run",
+    "upload_read",
     "webhook_deliveries_claim",
     "webhook_deliveries_fan_out",
     "webhook_delivery_prepare",

@@ -22,13 +22,25 @@ IMPORT_ALREADY_RUN = "import_already_run"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
+def _file_too_large() -> ApplicationError:
+    return ApplicationError(
+        IMPORT_FILE_UNREADABLE, _("The file is larger than 5 MB."), status_code=422
+    )
+
+
+def upload_read(upload) -> bytes:
+    """An uploaded file's bytes, refused by its size before it is read into memory (Django
+    keeps a large upload on disk until then)."""
+    if upload.size is not None and upload.size > MAX_FILE_BYTES:
+        raise _file_too_large()
+    return upload.read(MAX_FILE_BYTES + 1)
+
+
 @transaction.atomic
 def order_import_preview(*, store: Store, user: User, file_name: str, data: bytes) -> OrderImport:
     """Parse and check the whole file without storing an order; keep what was checked."""
     if len(data) > MAX_FILE_BYTES:
-        raise ApplicationError(
-            IMPORT_FILE_UNREADABLE, _("The file is larger than 5 MB."), status_code=422
-        )
+        raise _file_too_large()
     try:
         grouped, problems = table_orders(table_rows(file_name=file_name, data=data))
     except TableError as exc:
