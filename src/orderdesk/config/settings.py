@@ -95,6 +95,11 @@ TEMPLATES = [
 ]
 
 
+# Where the product keeps its files on this machine: the embedded server's data, the web server's
+# control socket, the worker's health file (ORDERDESK_DATA_DIR, else .orderdesk here).
+DATA_DIR = Path(os.environ.get("ORDERDESK_DATA_DIR") or Path.cwd() / ".orderdesk")
+
+
 def database_url() -> str:
     """`DATABASE_URL`, else the embedded server's, which only then is started or joined."""
     if url := os.environ.get("DATABASE_URL"):

@@ -33,7 +33,7 @@ BEAT_ROWS_KEPT = timedelta(days=1)
 def health_file_default() -> Path:
     """One worker per directory by default; several on one machine pass --health-file each."""
     configured = os.environ.get("ORDERDESK_WORKER_HEALTH_FILE")
-    return Path(configured) if configured else settings.BASE_DIR / ".orderdesk" / "worker.json"
+    return Path(configured) if configured else settings.DATA_DIR / "worker.json"
 
 
 @dataclass

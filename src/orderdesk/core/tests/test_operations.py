@@ -105,7 +105,7 @@ def _serve_argv(monkeypatch, settings, bind: str) -> list[str]:
 
 
 def test_each_web_server_has_its_own_control_socket(monkeypatch, settings, tmp_path):
-    settings.BASE_DIR = tmp_path
+    settings.DATA_DIR = tmp_path / ".orderdesk"
     first = _serve_argv(monkeypatch, settings, "127.0.0.1:8001")
     second = _serve_argv(monkeypatch, settings, "127.0.0.1:8002")
     sockets = [Path(argv[argv.index("--control-socket") + 1]) for argv in (first, second)]
@@ -119,7 +119,7 @@ def test_each_web_server_has_its_own_control_socket(monkeypatch, settings, tmp_p
 def test_a_control_socket_path_too_long_for_a_unix_socket_moves_to_the_temp_dir(
     monkeypatch, settings, tmp_path
 ):
-    settings.BASE_DIR = tmp_path / ("deep" * 30)
+    settings.DATA_DIR = tmp_path / ("deep" * 30) / ".orderdesk"
     argv = _serve_argv(monkeypatch, settings, "127.0.0.1:8001")
     path = argv[argv.index("--control-socket") + 1]
     assert len(path) <= 100 and path.endswith(".ctl")

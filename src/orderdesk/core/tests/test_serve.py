@@ -49,7 +49,11 @@ def _wait_until_serving(port: int, server: subprocess.Popen) -> None:
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = {**os.environ, "DJANGO_SECRET_KEY": "test-" + "x" * 40, "ORDERDESK_HOME": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": "test-" + "x" * 40,
+        "ORDERDESK_DATA_DIR": str(tmp_path / ".orderdesk"),
+    }
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(  # gunicorn replaces the command in this process (execv)
         [sys.executable, "-m", "orderdesk", "serve", "--bind", f"127.0.0.1:{port}",
@@ -86,7 +90,9 @@ def test_a_request_is_answered_while_fifty_clients_stall_their_requests(server, 
     finally:
         for connection in held:
             connection.close()
-    settings.BASE_DIR = home  # as the server saw it: its own control socket, not ~/.gunicorn's
+    settings.DATA_DIR = (
+        home / ".orderdesk"
+    )  # as the server saw it: its own control socket, not ~/.gunicorn's
     control = control_socket_path(f"127.0.0.1:{port}")
     assert control.exists()
     assert f"Control socket listening at {control}" in (home / "serve.log").read_text()

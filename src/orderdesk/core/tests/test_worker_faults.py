@@ -76,7 +76,7 @@ def worker(cluster, tmp_path):
         "DATABASE_URL": cluster.url(),
         "ORDERDESK_WORKER_HEALTH_FILE": str(tmp_path / "worker.json"),
         "NOTIFY_SOCKET": str(tmp_path / "notify"),
-        "ORDERDESK_HOME": str(tmp_path),
+        "ORDERDESK_DATA_DIR": str(tmp_path / ".orderdesk"),
         "PYTHONUNBUFFERED": "1",
     }
     migrated = _orderdesk("migrate", "--no-input", env=env)

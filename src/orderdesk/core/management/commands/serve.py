@@ -20,7 +20,7 @@ def control_socket_path(bind: str) -> Path:
     (~/.gunicorn/gunicorn.ctl), which a second server of the user takes over; ours is named
     after the directory and the address served, which no two running servers share."""
     name = "gunicorn-" + "".join(c if c.isalnum() else "-" for c in bind) + ".ctl"
-    path = settings.BASE_DIR / ".orderdesk" / name
+    path = settings.DATA_DIR / name
     if len(str(path)) > SOCKET_PATH_MAX:
         digest = hashlib.sha256(str(path).encode()).hexdigest()[:16]
         path = Path(tempfile.gettempdir()) / f"orderdesk-{digest}.ctl"
