@@ -94,14 +94,18 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     a time, so the queue does not depend on the periodic job having run. A paused operator is
     put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
     at = at or timezone.now()
-    own = lease_live_of(operator=operator)
+    start = claim_start_read(operator=operator)
+    own = lease_live_of(operator=operator) if start.live_lease_id else None
     if own is not None and own.expires_at > at:
         return Claim(lease=own, resumed=True)
+    freed = 0
     if own is not None:  # past its expiry: closed as abandoned before anything else
-        _lease_expired_close(lease_id=own.pk, at=at)
+        freed += _lease_expired_close(lease_id=own.pk, at=at)
     if _expired_check_due(at):
-        leases_expire(at=at, limit=EXPIRE_ON_CLAIM)
-    claim = _claim_due(operator=operator, at=at, start=claim_start_read(operator=operator))
+        freed += leases_expire(at=at, limit=EXPIRE_ON_CLAIM)
+    if freed:  # tasks went back to the queue, perhaps of a zone the first read did not see
+        start = claim_start_read(operator=operator)
+    claim = _claim_due(operator=operator, at=at, start=start)
     if claim is None:
         _pause_end(operator=operator, at=at)
     return claim
@@ -388,11 +392,14 @@ def lease_abandon(*, lease: Lease, at: datetime, end_reason: str = LeaseEnd.EXPI
     return attempt
 
 
-def _lease_expired_close(*, lease_id, at: datetime) -> None:
+def _lease_expired_close(*, lease_id, at: datetime) -> int:
+    """1 when the lease was closed here as abandoned, 0 when someone else got there first."""
     with transaction.atomic():
         lease = Lease.objects.select_for_update().filter(pk=lease_id, ended_at__isnull=True).first()
         if lease is not None and lease.expires_at <= at:
             lease_abandon(lease=lease, at=at)
+            return 1
+    return 0
 
 
 def leases_expire(*, at: datetime | None = None, limit: int = 200) -> int:

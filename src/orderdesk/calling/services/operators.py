@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.sql import model_columns, sql_instances
 
 from ..models import OperatorState, OperatorStateSlice, PauseCode
 
@@ -28,6 +29,43 @@ def _state_errors(*, state: str, pause_code: str) -> list[dict[str, str]]:
     return []
 
 
+def _state_write_sql() -> str:
+    """Close the open slice unless it is already in the wanted state, and open one unless it
+    is: one statement, run once the operator's row is locked (a statement of its own, so this
+    one's snapshot sees what the lock waited for). The insert reads the update's result, so
+    PostgreSQL runs the close first (the one-open-slice constraint would refuse the other
+    order). Measured: the two writes as ORM statements cost a claim and an outcome some 2 ms of
+    Python each (bench/queue.py). Names from the model."""
+    table = OperatorStateSlice._meta.db_table
+    columns = model_columns(OperatorStateSlice, "s")
+    return f"""
+        WITH open_slice AS (
+            SELECT {columns} FROM {table} s
+            WHERE s.operator_id = %(operator)s AND s.ended_at IS NULL
+        ),
+        closed AS (
+            UPDATE {table} SET ended_at = %(at)s
+            WHERE id IN (SELECT id FROM open_slice
+                         WHERE NOT (state = %(state)s AND pause_code = %(pause_code)s))
+            RETURNING id
+        ),
+        opened AS (
+            INSERT INTO {table} (operator_id, state, pause_code, started_at, ended_at)
+            SELECT %(operator)s, %(state)s, %(pause_code)s, %(at)s, NULL
+            WHERE (SELECT count(*) FROM closed) >= 0
+              AND NOT EXISTS (SELECT 1 FROM open_slice
+                              WHERE state = %(state)s AND pause_code = %(pause_code)s)
+            RETURNING {model_columns(OperatorStateSlice, table)}
+        )
+        SELECT * FROM opened
+        UNION ALL
+        SELECT * FROM open_slice WHERE state = %(state)s AND pause_code = %(pause_code)s
+    """  # noqa: S608 (names from the models)
+
+
+_STATE_WRITE_SQL = _state_write_sql()
+
+
 def operator_state_set(
     *, operator: User, state: str, pause_code: str = "", at: datetime | None = None
 ) -> OperatorStateSlice:
@@ -35,19 +73,13 @@ def operator_state_set(
 
     The operator's user row is locked first, so two tabs switching state at once still leave
     exactly one open slice (also guarded by a partial unique constraint). Inside a caller's
-    transaction (a claim, an outcome) it takes no savepoint of its own."""
+    transaction (a claim, an outcome) it runs in it."""
     errors = _state_errors(state=state, pause_code=pause_code)
     if errors:
         raise ValidationFailed(errors)
     at = at or timezone.now()
+    params = {"operator": operator.pk, "state": state, "pause_code": pause_code, "at": at}
     with transaction.atomic(savepoint=False):
         list(User.objects.select_for_update().filter(pk=operator.pk).values_list("pk", flat=True))
-        open_slices = OperatorStateSlice.objects.filter(operator=operator, ended_at__isnull=True)
-        closed = open_slices.exclude(state=state, pause_code=pause_code).update(ended_at=at)
-        if not closed:
-            current = open_slices.first()
-            if current is not None:
-                return current
-        return OperatorStateSlice.objects.create(
-            operator=operator, state=state, pause_code=pause_code, started_at=at
-        )
+        (current,) = sql_instances(OperatorStateSlice, _STATE_WRITE_SQL, params)
+    return current
