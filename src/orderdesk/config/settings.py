@@ -106,7 +106,11 @@ def database_url() -> str:
         return url
     from orderdesk.core import embedded_postgres
 
-    return embedded_postgres.database_url()
+    url = embedded_postgres.database_url()
+    # The processes this one starts (the demo's worker, a test's web server) join this server
+    # instead of starting one of their own under another data folder.
+    os.environ["DATABASE_URL"] = url
+    return url
 
 
 DATABASES = {
