@@ -3,12 +3,17 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from orderdesk.calling.models import CallPurpose, CallTaskState
 from orderdesk.core.phones import phone_mask
 from orderdesk.orders.models import OrderEventType
 
 register = template.Library()
 
 _EVENT_LABELS = dict(OrderEventType.choices)
+# Ids that name records for programs, not for the people reading a timeline.
+_INTERNAL_KEYS = frozenset({"task", "lease", "attempt"})
+_STATE_LABELS = dict(CallTaskState.choices)
+_PURPOSE_LABELS = dict(CallPurpose.choices)
 
 
 @register.filter
@@ -36,14 +41,19 @@ def event_summary(event) -> str:
             for name, change in data["changes"].items()
         ]
         return "; ".join(parts)
+    labels = _STATE_LABELS if event.type == OrderEventType.QUEUE_CHANGED else {}
     if "from" in data and "to" in data:
-        text = f"{_value(data['from'])} → {_value(data['to'])}"
+        moved = (labels.get(data["from"], data["from"]), labels.get(data["to"], data["to"]))
+        text = f"{_value(moved[0])} → {_value(moved[1])}"
     else:
         text = ""
+    if "purpose" in data:
+        text = f"{_PURPOSE_LABELS.get(data['purpose'], data['purpose'])}: {text}"
     extras = [
         f"{key}: {_value(value, key)}"
         for key, value in data.items()
-        if key not in ("from", "to") and not isinstance(value, dict | list)
+        if key not in ("from", "to", "purpose", *_INTERNAL_KEYS)
+        and not isinstance(value, dict | list)
     ]
     return "; ".join(part for part in [text, *extras] if part)
 
