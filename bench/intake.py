@@ -6,7 +6,8 @@
 The database must be migrated and hold no orders; the benchmark creates its own stores and
 fills them. It sends `--orders` orders (default 200,000) through the bulk intake service in
 batches of `--batch` (default 1,000: the API's limit), then stores `--baseline-orders` rows of
-the same shape, built and validated beforehand, with Django's bulk_create (orders and items).
+the same shape, built and validated beforehand, with Django's bulk_create (orders, items and
+each order's confirmation call task).
 Every ten batches, untimed, the tables are analyzed as autovacuum would (`analyze`).
 Throughput figures are medians of the per-batch rates.
 
@@ -41,10 +42,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.config.settings")
 django.setup()
 
 from django.db import connection, connections  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from orderdesk.calling.models import CallPurpose, CallTask  # noqa: E402
 from orderdesk.core.models import uuid7  # noqa: E402
 from orderdesk.delivery.models import Locality  # noqa: E402
-from orderdesk.orders.models import Customer, Order, OrderItem, OrderStatus, QueueState  # noqa: E402
+from orderdesk.orders.models import Customer, Order, OrderItem, OrderStatus  # noqa: E402
 from orderdesk.orders.services import orders_intake  # noqa: E402
 from orderdesk.stores.services import store_create  # noqa: E402
 
@@ -123,7 +126,7 @@ def baseline_rows(
         locality = localities.get(p["delivery"]["locality"])
         order = Order(
             id=uuid7(), store=store, customer=customers[p["customer"]["phone"]], external_id=p["external_id"],
-            status=OrderStatus.AWAITING_CONFIRMATION, queue_state=QueueState.QUEUED, language="ru",
+            status=OrderStatus.AWAITING_CONFIRMATION, language="ru",
             recipient_name=p["customer"]["name"], payment_method=p["payment"]["method"],
             locality=locality, locality_name=p["delivery"]["locality"], street=p["delivery"]["street"],
             house=p["delivery"]["house"], apartment=p["delivery"]["apartment"],
@@ -134,6 +137,17 @@ def baseline_rows(
             items.append(OrderItem(order=order, sku=i["sku"], name=i["name"], quantity=i["quantity"],
                                    price=Decimal(i["price"]), category=i.get("category", ""), position=position))  # fmt: skip
     return orders, items
+
+
+def confirmation_tasks(orders: list) -> list:
+    """The queue's rows, as the intake writes them: each order's confirmation call task."""
+    now = timezone.now()
+    return [
+        CallTask(store_id=o.store_id, customer_id=o.customer_id, order_id=o.pk,
+                 purpose=CallPurpose.CONFIRMATION, due_at=now, timezone=o.timezone,
+                 language=o.language, created_at=now)
+        for o in orders
+    ]  # fmt: skip
 
 
 def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> list[float]:
@@ -153,6 +167,7 @@ def run_baseline(*, total: int, batch: int, rng: random.Random, run: str) -> lis
         began = time.perf_counter()
         Order.objects.bulk_create(orders)
         OrderItem.objects.bulk_create(items)
+        CallTask.objects.bulk_create(confirmation_tasks(orders))
         rates.append(len(orders) / (time.perf_counter() - began))
     return rates
 
