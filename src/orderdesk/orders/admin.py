@@ -4,7 +4,8 @@ from django.contrib import admin
 
 from orderdesk.core.phones import phone_mask
 
-from .models import Order, OrderEvent, OrderItem
+from .models import Order, OrderEvent, OrderItem, ViewedVia
+from .services import order_view_record
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -53,6 +54,15 @@ class OrderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page shows the customer and the address: a view, recorded when it is
+        shown (a GET that found the order), like the workspace's order page."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        order = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and response.status_code == 200 and order is not None:
+            order_view_record(order=order, actor=request.user, via=ViewedVia.ADMIN)
+        return response
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -5,9 +5,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orderdesk.accounts.models import User
-from orderdesk.orders.models import Order, OrderEvent, OrderEventType
+from orderdesk.orders.models import Order, OrderEvent, ViewedVia
 from orderdesk.orders.selectors import customer_open_orders, orders_visible_to_user
-from orderdesk.orders.services import order_event_record
+from orderdesk.orders.services import order_view_record
 
 from ..access import any_staff_view
 from ..selectors import operator_history, queue_tasks_attach
@@ -39,9 +39,7 @@ def order_for_viewer(*, user: User, order_id) -> Order:
 @any_staff_view
 def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     order = order_for_viewer(user=request.user, order_id=order_id)
-    order_event_record(
-        order=order, type=OrderEventType.VIEWED, actor=request.user, data={"screen": "order"}
-    )
+    order_view_record(order=order, actor=request.user, via=ViewedVia.ORDER_PAGE)
     others = customer_open_orders(order=order).exclude(pk=order.pk)
     others = others.filter(pk__in=orders_viewable_by(user=request.user).values("pk"))
     return render(
