@@ -229,7 +229,7 @@ class ViewedVia(models.TextChoices):
     DESK = "desk", _("Call card")
     ORDER_PAGE = "order_page", _("Order page")
     HISTORY = "history", _("Call history")
-    ADMIN = "admin", _("Admin")
+    ADMIN = "admin", _("Admin site")
     API = "api", _("API")
     EXPORT = "export", _("Export")
 

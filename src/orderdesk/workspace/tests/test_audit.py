@@ -123,3 +123,16 @@ def test_admin_change_page_is_recorded(staff_client, make_order):
     response = client.get(reverse("admin:orders_order_change", args=[order.pk]))
     assert response.status_code == 200
     assert views() == [(order.pk, "boss", "admin")]
+
+
+def test_customer_views_page_speaks_the_supervisors_language(
+    supervisor, supervisor_client, work_morning, make_order
+):
+    order = make_order()
+    supervisor.interface_language = "ru"
+    supervisor.save(update_fields=["interface_language"])
+    supervisor_client.get(reverse("workspace:order", args=[order.pk]))
+    html = supervisor_client.get(
+        reverse("workspace:customer_views", args=[order.customer_id])
+    ).content.decode()
+    assert "Кто видел данные клиента" in html and "Страница заказа" in html
