@@ -88,7 +88,7 @@ def test_supervisor_lists_who_saw_a_customer(
     assert "+7701***4567" in html and "+77011234567" not in html
     rows = html.split('id="customer-views"')[1]
     assert rows.index("sup1") < rows.index("op1")  # newest first
-    assert "Call card" in rows and "Order page" in rows
+    assert "Карточка звонка" in rows and "Страница заказа" in rows  # sup1 reads Russian
     assert views() == [(order.pk, "op1", "desk"), (order.pk, "sup1", "order_page")]  # not a view
 
 
