@@ -136,3 +136,18 @@ def test_customer_views_page_speaks_the_supervisors_language(
         reverse("workspace:customer_views", args=[order.customer_id])
     ).content.decode()
     assert "Кто видел данные клиента" in html and "Страница заказа" in html
+
+
+def test_views_stay_off_the_timelines_on_screen(
+    ready_operator, operator_client, supervisor_client, make_order
+):
+    order = make_order()
+    call_next_claim(operator=ready_operator)
+    operator_client.get(reverse("workspace:desk"))
+    supervisor_client.get(reverse("workspace:order", args=[order.pk]))
+    page = supervisor_client.get(reverse("workspace:order", args=[order.pk]))
+    card = operator_client.get(reverse("workspace:desk"))
+    assert len(views()) == 3
+    assert "viewed" not in {e.type for e in page.context["timeline"]}
+    assert "viewed" not in {e.type for e in card.context["card"].timeline}
+    assert {e.type for e in card.context["card"].timeline} >= {"created", "queue_changed"}
