@@ -44,20 +44,21 @@ def orders_view_record(
     return OrderEvent.objects.bulk_create(events)
 
 
-def call_card_view_record(*, orders: list[Order], actor: User, lease_id) -> list[OrderEvent]:
-    """The call card, once per call: a reload of the desk during the same lease shows what the
+def call_card_view_record(
+    *, orders: list[Order], actor: User, lease_id, via: ViewedVia = ViewedVia.DESK
+) -> list[OrderEvent]:
+    """The call's orders, once per call and place (the desk's card, or `calls/next` in the
+    API): a reload, or the API's claim answering the lease already held, shows what the
     operator already saw, so only the orders not yet recorded under this lease are written
-    (an order may join the card mid-call when the customer's next order comes due)."""
+    (an order may join the call when the customer's next order comes due)."""
     seen = set(
         OrderEvent.objects.filter(
             order__in=orders,
             type=OrderEventType.VIEWED,
             actor=actor,
-            data__via=ViewedVia.DESK,
+            data__via=via,
             data__lease=str(lease_id),
         ).values_list("order_id", flat=True)
     )
     fresh = [order for order in orders if order.pk not in seen]
-    return orders_view_record(
-        orders=fresh, actor=actor, via=ViewedVia.DESK, data={"lease": str(lease_id)}
-    )
+    return orders_view_record(orders=fresh, actor=actor, via=via, data={"lease": str(lease_id)})
