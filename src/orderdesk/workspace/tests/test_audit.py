@@ -151,3 +151,25 @@ def test_views_stay_off_the_timelines_on_screen(
     assert "viewed" not in {e.type for e in page.context["timeline"]}
     assert "viewed" not in {e.type for e in card.context["card"].timeline}
     assert {e.type for e in card.context["card"].timeline} >= {"created", "queue_changed"}
+
+
+def test_admin_change_pages_of_a_call_are_views_of_its_orders(
+    ready_operator, operator_client, staff_client, make_order
+):
+    from orderdesk.calling.models import CallAttempt, CallTask
+
+    order = make_order()
+    claim = call_next_claim(operator=ready_operator)
+    operator_client.post(
+        reverse("workspace:outcome"), {"lease": str(claim.lease.pk), "result": "busy"}
+    )
+    admin, _, _ = user_create(username="boss", role="admin")
+    client = staff_client(admin)
+    pages = [
+        ("admin:calling_lease_change", claim.lease.pk),
+        ("admin:calling_calltask_change", CallTask.objects.get(order=order).pk),
+        ("admin:calling_callattempt_change", CallAttempt.objects.get().pk),
+    ]
+    for name, pk in pages:
+        assert client.get(reverse(name, args=[pk])).status_code == 200
+    assert views() == [(order.pk, "boss", "admin")] * 3
