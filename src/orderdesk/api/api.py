@@ -19,6 +19,7 @@ from orderdesk.integrations.apis import (
 )
 from orderdesk.integrations.schemas import StoreEventDocument
 from orderdesk.orders.apis import router as orders_router
+from orderdesk.orders.customer_apis import router as customers_router
 
 from .auth import BearerAuth
 from .parser import UntrustedInputParser
@@ -67,6 +68,7 @@ api = OrderdeskAPI(
     parser=UntrustedInputParser(),
 )
 api.add_router("/orders", orders_router)
+api.add_router("/customers", customers_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/connections", connections_router)

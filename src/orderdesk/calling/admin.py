@@ -6,6 +6,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from orderdesk.orders.admin import ViewsRecordedMixin
+from orderdesk.orders.models import Order
+
 from .models import (
     CallAttempt,
     CallingPolicy,
@@ -104,26 +107,35 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lease)
-class LeaseAdmin(ReadOnlyAdmin):
+class LeaseAdmin(ViewsRecordedMixin, ReadOnlyAdmin):
     list_display = ("id", "operator", "store", "claimed_at", "expires_at", "ended_at", "end_reason")
     list_filter = ("end_reason", "store")
     raw_id_fields = ("customer",)
 
+    def viewed_orders(self, obj: Lease) -> list[Order]:
+        return list(Order.objects.filter(pk__in=obj.order_ids))
+
 
 @admin.register(CallTask)
-class CallTaskAdmin(ReadOnlyAdmin):
+class CallTaskAdmin(ViewsRecordedMixin, ReadOnlyAdmin):
     list_display = ("order", "purpose", "state", "due_at", "attempts_count", "callback_user")
     list_filter = ("purpose", "state", "store")
     raw_id_fields = ("order", "customer", "lease", "callback_user")
     list_select_related = ("order", "callback_user")
     show_full_result_count = False
 
+    def viewed_orders(self, obj: CallTask) -> list[Order]:
+        return [obj.order]
+
 
 @admin.register(CallAttempt)
-class CallAttemptAdmin(ReadOnlyAdmin):
+class CallAttemptAdmin(ViewsRecordedMixin, ReadOnlyAdmin):
     list_display = ("started_at", "ended_at", "operator", "store", "result")
     list_filter = ("result", "store")
     raw_id_fields = ("customer", "lease", "orders", "tasks")
+
+    def viewed_orders(self, obj: CallAttempt) -> list[Order]:
+        return list(obj.orders.all())
 
 
 @admin.register(OperatorStateSlice)

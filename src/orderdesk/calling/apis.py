@@ -11,9 +11,11 @@ from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import user_of
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.schemas import error_responses
+from orderdesk.orders.models import ViewedVia
 from orderdesk.orders.representations import order_data, orders_data
 from orderdesk.orders.schemas import OrderOut
 from orderdesk.orders.selectors import order_get
+from orderdesk.orders.services import call_card_view_record
 
 from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
 from .schemas import ClaimOut, HeartbeatOut, OutcomeOut, StateOut
@@ -86,6 +88,10 @@ def call_next(request: HttpRequest):
     claim = call_next_claim(operator=operator)
     if claim is None:
         return HttpResponse(status=204)
+    # The answer carries the customer's orders: a view, once per call like the desk's card.
+    call_card_view_record(
+        orders=list(claim.orders), actor=operator, lease_id=claim.lease.pk, via=ViewedVia.API
+    )
     return 200, claim_data(claim)
 
 

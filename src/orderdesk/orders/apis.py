@@ -15,7 +15,7 @@ from orderdesk.core.schemas import FieldErrorOut, error_responses
 from orderdesk.core.untrusted import Instant, Limit, Offset, json_parse
 
 from .intake import OrderIn
-from .models import OrderStatus
+from .models import OrderStatus, ViewedVia
 from .representations import order_data, orders_data
 from .schemas import OrderDetailOut, OrderOut
 from .selectors import order_get, orders_list
@@ -118,7 +118,7 @@ def order_detail(request: HttpRequest, order_id: UUID):
         order_id=order_id, store=principal.store, user=principal.user, with_timeline=True
     )
     if principal.user is not None:
-        order_view_record(order=order, actor=principal.user, via="api")
+        order_view_record(order=order, actor=principal.user, via=ViewedVia.API)
     return order_data(order, timeline=list(order.events.all()))
 
 
@@ -153,7 +153,7 @@ def order_list(
     page = list(orders[offset : offset + limit])
     if principal.user is not None:
         # Staff reading customers' personal data is recorded, in a list as on one order.
-        orders_view_record(orders=page, actor=principal.user, via="api")
+        orders_view_record(orders=page, actor=principal.user, via=ViewedVia.API)
     next_url = None
     if offset + limit < count:
         params = request.GET.copy()

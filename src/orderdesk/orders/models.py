@@ -223,6 +223,17 @@ class OrderEventType(models.TextChoices):
     VIEWED = "viewed", _("Personal data viewed")
 
 
+class ViewedVia(models.TextChoices):
+    """Where a staff member saw a customer's personal data (the `via` of a `viewed` event)."""
+
+    DESK = "desk", _("Call card")
+    ORDER_PAGE = "order_page", _("Order page")
+    HISTORY = "history", _("Call history")
+    ADMIN = "admin", _("Admin site")
+    API = "api", _("API")
+    EXPORT = "export", _("Export")
+
+
 class OrderEvent(models.Model):
     """The order's timeline: who did what, when, and why. Written in the same transaction."""
 

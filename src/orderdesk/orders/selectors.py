@@ -8,7 +8,7 @@ from django.http import Http404
 from orderdesk.accounts.models import Role, User
 from orderdesk.stores.models import Store
 
-from .models import OPEN_STATUSES, Order, OrderEvent
+from .models import OPEN_STATUSES, Customer, Order, OrderEvent, OrderEventType
 
 ORDER_RELATED = ("store", "customer", "locality", "carrier")
 
@@ -21,7 +21,8 @@ def orders_visible_to_user(*, user: User) -> QuerySet[Order]:
         return orders
     if user.role == Role.SUPERVISOR:
         return orders.filter(store__in=user.stores.all())
-    worked = OrderEvent.objects.filter(actor=user).values("order_id")
+    worked = OrderEvent.objects.filter(actor=user).exclude(type=OrderEventType.VIEWED)
+    worked = worked.values("order_id")
     return orders.filter(pk__in=worked)
 
 
@@ -84,4 +85,40 @@ def customer_open_orders(*, order: Order) -> QuerySet[Order]:
         .select_related(*ORDER_RELATED)
         .prefetch_related("items")
         .order_by("created_at")
+    )
+
+
+def customers_supervised_by(*, user: User) -> QuerySet[Customer]:
+    """Customers whose views a person may list: admins every store's, supervisors their stores',
+    operators none (who saw a customer is a supervisor's question, not an operator's)."""
+    if user.role == Role.ADMIN:
+        return Customer.objects.all()
+    if user.role == Role.SUPERVISOR:
+        return Customer.objects.filter(store__in=user.stores.all())
+    return Customer.objects.none()
+
+
+def customer_get_supervised(*, customer_id, user: User) -> Customer:
+    """One customer the user supervises; another store's is 'not found', never 'forbidden'."""
+    customer = (
+        customers_supervised_by(user=user).select_related("store").filter(pk=customer_id).first()
+    )
+    if customer is None:
+        raise Http404(f"customer {customer_id} not found")
+    return customer
+
+
+def customer_views_list(*, customer: Customer) -> QuerySet[OrderEvent]:
+    """Who saw this customer's personal data, newest first: every `viewed` event on their
+    orders (the customer comes from `customer_get_supervised`, so the scope is already the
+    caller's). Served by the timeline index (order, created_at) per order."""
+    return (
+        OrderEvent.objects.filter(
+            type=OrderEventType.VIEWED,
+            order__in=Order.objects.filter(
+                store_id=customer.store_id, customer_id=customer.pk
+            ).values("pk"),
+        )
+        .select_related("actor", "order")
+        .order_by("-created_at", "-id")
     )

@@ -28,7 +28,7 @@ from orderdesk.calling.selectors import (
 from orderdesk.catalog.models import Product
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
-from orderdesk.orders.models import Elevator, Order, OrderEvent
+from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
 
 from .models import Situation
 from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
@@ -334,7 +334,8 @@ def call_card_build(
             .select_related("operator").order_by("-started_at")[:20]
         ),
         timeline=list(
-            OrderEvent.objects.filter(order__in=held).select_related("actor")
+            OrderEvent.objects.filter(order__in=held).exclude(type=OrderEventType.VIEWED)
+            .select_related("actor")
             .order_by("-created_at", "-id")[:40]
         ),
         cancel_reasons=cancel_reasons_for(store=lease.store_id),

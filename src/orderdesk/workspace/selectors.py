@@ -15,7 +15,7 @@ from orderdesk.calling.models import (
     OperatorState,
     OperatorStateSlice,
 )
-from orderdesk.orders.models import Order, OrderEvent, Source
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, Source
 from orderdesk.stores.models import Store
 
 from .models import ScriptLanguage, ScriptSource, SpeechModule
@@ -121,8 +121,9 @@ def tasks_in_state(*, stores: QuerySet[Store], state: str, limit: int = 50) -> Q
 
 
 def operator_history(*, user: User, since: datetime | None = None) -> QuerySet[Order]:
-    """Orders this operator has worked on: held now, or touched in a call (their own events)."""
-    touched = OrderEvent.objects.filter(actor=user)
+    """Orders this operator has worked on: held now, or touched in a call (their own events).
+    Their views are not work: looking at this list must not keep its orders on it."""
+    touched = OrderEvent.objects.filter(actor=user).exclude(type=OrderEventType.VIEWED)
     if since is not None:
         touched = touched.filter(created_at__gte=since)
     return (

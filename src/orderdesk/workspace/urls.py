@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, edits, operator, orders, supervisor
+from .views import common, customers, edits, operator, orders, supervisor
 
 app_name = "workspace"
 
@@ -46,4 +46,5 @@ urlpatterns = [
         name="unreachable_decide",
     ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+    path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]

@@ -92,3 +92,18 @@ def test_operator_state_endpoints(clock, operator_api):
     assert no_code.json()["errors"][0]["field"] == "pause_code"
     ready = operator_api.post("/api/v1/calls/state", {"state": "ready"})
     assert ready.json()["state"] == "ready"
+
+
+def test_the_claims_answer_is_a_view_recorded_once_per_call(
+    clock, make_order, operator, operator_api
+):
+    from orderdesk.orders.models import OrderEvent, OrderEventType
+
+    order = make_order(phone="+77012223344")
+    lease_id = operator_api.post("/api/v1/calls/next").json()["lease"]["id"]
+    operator_api.post("/api/v1/calls/next")  # the same call answered again
+    operator_api.post(f"/api/v1/calls/{lease_id}/heartbeat")
+    viewed = OrderEvent.objects.filter(type=OrderEventType.VIEWED)
+    assert [(e.order_id, e.actor, e.data) for e in viewed] == [
+        (order.pk, operator, {"via": "api", "lease": lease_id})
+    ]

@@ -1,6 +1,6 @@
 """Every write to orders. Callers import from here: `from orderdesk.orders.services import …`."""
 
-from .audit import order_view_record, orders_view_record
+from .audit import call_card_view_record, order_view_record, orders_view_record
 from .intake import IntakeResult, orders_intake
 from .items import (
     ITEM_LAST_ONE,
@@ -40,6 +40,7 @@ __all__ = [
     "STATUS_EVENTS",
     "IntakeResult",
     "actor_label_of",
+    "call_card_view_record",
     "customer_phone_add",
     "order_event_record",
     "order_item_add",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.calling.models import CallPurpose, CallTaskState
 from orderdesk.core.phones import phone_mask
-from orderdesk.orders.models import OrderEventType
+from orderdesk.orders.models import OrderEventType, ViewedVia
 
 register = template.Library()
 
@@ -80,3 +80,9 @@ def address_text(order) -> str:
 def masked(phone: str) -> str:
     """A phone shown where nobody needs to dial it (architecture: Personal data)."""
     return phone_mask(phone)
+
+
+@register.filter
+def viewed_via(value: str) -> str:
+    """Where a view was recorded, in the reader's language; an unknown value as it is."""
+    return ViewedVia(value).label if value in ViewedVia.values else value

@@ -25,6 +25,8 @@ from orderdesk.calling.services.leases import LEASE_NOT_HELD, call_next_claim, l
 from orderdesk.calling.services.operators import operator_state_set
 from orderdesk.calling.services.outcomes import call_outcome_record
 from orderdesk.core.errors import ApplicationError, ValidationFailed
+from orderdesk.orders.models import ViewedVia
+from orderdesk.orders.services import call_card_view_record, orders_view_record
 
 from ..access import operator_view
 from ..card import CallCard, call_card_build, parse_date_or_none
@@ -80,6 +82,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     if lease is not None:
         card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
         if card.orders:
+            # Only the full card is a view: heartbeats, the checklist and the edits' answers
+            # refresh what is already on the screen (orders.services.audit).
+            call_card_view_record(
+                orders=[oc.order for oc in card.orders] + card.other_orders,
+                actor=request.user,
+                lease_id=lease.pk,
+            )
             return card_page(request, card)
     return render(
         request,
@@ -260,4 +269,6 @@ def reclaim(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=HISTORY_DAYS)
     orders = queue_tasks_attach(list(operator_history(user=request.user, since=since)[:200]))
+    # The list shows each customer's name: a view of every order on it.
+    orders_view_record(orders=orders, actor=request.user, via=ViewedVia.HISTORY)
     return render(request, "workspace/history.html", {"orders": orders, "days": HISTORY_DAYS})

@@ -5,12 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orderdesk.accounts.models import User
-from orderdesk.orders.models import Order, OrderEvent, OrderEventType
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, ViewedVia
 from orderdesk.orders.selectors import customer_open_orders, orders_visible_to_user
-from orderdesk.orders.services import order_event_record
+from orderdesk.orders.services import order_view_record
 
 from ..access import any_staff_view
 from ..selectors import operator_history, queue_tasks_attach
+
+# Views are read in "who saw this customer" (views.customers); on the timeline they would bury
+# what happened to the order under who looked at it.
+TIMELINE_EVENTS = OrderEvent.objects.exclude(type=OrderEventType.VIEWED)
 
 
 def orders_viewable_by(*, user: User):
@@ -25,7 +29,7 @@ def order_for_viewer(*, user: User, order_id) -> Order:
         orders_viewable_by(user=user)
         .select_related("store", "customer", "locality", "carrier")
         .prefetch_related(
-            "items", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+            "items", Prefetch("events", queryset=TIMELINE_EVENTS.select_related("actor"))
         )
         .filter(pk=order_id)
         .first()
@@ -39,9 +43,7 @@ def order_for_viewer(*, user: User, order_id) -> Order:
 @any_staff_view
 def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     order = order_for_viewer(user=request.user, order_id=order_id)
-    order_event_record(
-        order=order, type=OrderEventType.VIEWED, actor=request.user, data={"screen": "order"}
-    )
+    order_view_record(order=order, actor=request.user, via=ViewedVia.ORDER_PAGE)
     others = customer_open_orders(order=order).exclude(pk=order.pk)
     others = others.filter(pk__in=orders_viewable_by(user=request.user).values("pk"))
     return render(
