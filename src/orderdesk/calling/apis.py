@@ -1,6 +1,6 @@
 """The calls router (architecture: Interfaces): claim the next customer, heartbeat, outcome; operator state."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import user_of
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import Instant
 from orderdesk.orders.representations import order_data, orders_data
 from orderdesk.orders.schemas import OrderOut
 from orderdesk.orders.selectors import order_get
@@ -109,7 +110,7 @@ class DecisionIn(Schema):
 class OutcomeIn(Schema):
     result: Result
     notes: str = ""
-    callback_at: datetime | None = None
+    callback_at: Instant | None = None
     personal: bool = False
     reason: str = ""
     orders: list[DecisionIn] = []
@@ -186,7 +187,7 @@ def operator_state_change(request: HttpRequest, payload: StateIn):
 
 class RequeueIn(Schema):
     operator_id: int | None = None
-    next_call_at: datetime | None = None
+    next_call_at: Instant | None = None
 
 
 @router.post(
