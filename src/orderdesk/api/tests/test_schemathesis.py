@@ -62,6 +62,8 @@ def examples_run(
         suppress_health_check=list(HealthCheck),
     )
     def run(case):
+        if failures:
+            return  # after a failed query the test's transaction is gone: the first one tells
         response = case.call(headers=headers)
         declared = str(response.status_code) in operation.definition.raw["responses"]
         if response.status_code >= 500 or not declared:
