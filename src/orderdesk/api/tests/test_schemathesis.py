@@ -19,7 +19,7 @@ from orderdesk.integrations.services import connection_create, webhook_endpoint_
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 4
+EXAMPLES = 8
 
 
 def in_test_transaction(app):
