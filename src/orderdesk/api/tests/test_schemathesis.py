@@ -4,6 +4,8 @@ answers only the statuses the OpenAPI document declares for it.
 
 A short, deterministic run: a few examples per operation and mode, the same ones every time."""
 
+import socket
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -15,11 +17,13 @@ from schemathesis.generation import GenerationMode
 
 from orderdesk.accounts.services import user_create
 from orderdesk.conftest import order_payload
+from orderdesk.integrations import net
 from orderdesk.integrations.services import connection_create, webhook_endpoint_create
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 8
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", None}
 
 
 def in_test_transaction(app):
@@ -42,9 +46,28 @@ def in_test_transaction(app):
 
 
 @pytest.fixture
-def schema(settings):
+def offline(monkeypatch):
+    """Nothing leaves the machine: the webhook URLs the run makes up resolve to loopback without
+    asking DNS, and any other name look-up is refused and recorded, for the test to fail on."""
+    looked_up: list[str] = []
+
+    def refused(host, *args, **kwargs):
+        if host not in LOOPBACK_NAMES:
+            looked_up.append(str(host))
+            raise socket.gaierror(socket.EAI_NONAME, "no look-ups in this test")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    real_getaddrinfo = socket.getaddrinfo
+    monkeypatch.setattr(net, "resolve", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(socket, "getaddrinfo", refused)
+    yield
+    assert looked_up == []
+
+
+@pytest.fixture
+def schema(settings, offline):
     settings.ORDERDESK_API_RATE_LIMIT = 1_000_000  # the run is many calls a minute by design
-    settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = True  # no name look-ups
+    settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = True  # the made-up URLs lead to loopback
     app = in_test_transaction(get_wsgi_application())
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
