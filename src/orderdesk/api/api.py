@@ -35,9 +35,25 @@ class OrderdeskAPI(NinjaAPI):
             components.setdefault(name, body)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                if operation.get("security"):
+                    operation["responses"][429] = {**RATE_LIMITED_ANSWER}
                 for status, answer in operation["responses"].items():
                     answer["description"] = error_description(status) or answer["description"]
         return schema
+
+
+# Every call with a credential counts against its minute's budget (`accounts.principals`), so
+# every operation with security can answer 429.
+RATE_LIMITED_ANSWER = {
+    "description": "",
+    "headers": {
+        "Retry-After": {
+            "description": "the seconds until the minute turns",
+            "schema": {"type": "integer"},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+}
 
 
 STORE_EVENT_WEBHOOK = {

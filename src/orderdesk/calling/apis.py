@@ -1,6 +1,6 @@
 """The calls router (architecture: Interfaces): claim the next customer, heartbeat, outcome; operator state."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -11,6 +11,7 @@ from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import user_of
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import Instant
 from orderdesk.orders.models import ViewedVia
 from orderdesk.orders.representations import order_data, orders_data
 from orderdesk.orders.schemas import OrderOut
@@ -115,7 +116,7 @@ class DecisionIn(Schema):
 class OutcomeIn(Schema):
     result: Result
     notes: str = ""
-    callback_at: datetime | None = None
+    callback_at: Instant | None = None
     personal: bool = False
     reason: str = ""
     orders: list[DecisionIn] = []
@@ -192,7 +193,7 @@ def operator_state_change(request: HttpRequest, payload: StateIn):
 
 class RequeueIn(Schema):
     operator_id: int | None = None
-    next_call_at: datetime | None = None
+    next_call_at: Instant | None = None
 
 
 @router.post(

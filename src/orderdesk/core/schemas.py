@@ -69,6 +69,7 @@ ERRORS: dict[int, tuple[type[ErrorOut], str]] = {
     409: (ErrorOut, "The state has moved on (a lease no longer held, a file already imported)"),
     413: (ErrorOut, "The body is over the limit; answered before it is read"),
     422: (ValidationErrorOut, "Refused: every invalid value named by its path"),
+    429: (ErrorOut, "Over the credential's requests a minute; Retry-After says when to retry"),
 }
 
 

@@ -170,11 +170,14 @@ def date_range_message() -> str:
 def _in_range(value):
     if not date_in_range(value):
         raise PydanticCustomError(DATE_OUT_OF_RANGE, date_range_message())
+    if isinstance(value, datetime) and not timezone.is_naive(value):
+        return value.astimezone(UTC)
     return value
 
 
 # A datetime or date parameter or field that refuses the calendar's edges by name, as pydantic
-# refuses anything else it cannot read.
+# refuses anything else it cannot read. An instant is held in UTC: Python takes offsets up to
+# 23:59, PostgreSQL only up to 15:59, so one sent on as written could fail in the query.
 Instant = Annotated[datetime, AfterValidator(_in_range)]
 Day = Annotated[date, AfterValidator(_in_range)]
 

@@ -225,6 +225,41 @@ def test_every_date_of_every_body_refuses_the_calendar_edges_by_its_path(world):
     assert failures == []
 
 
+# Instants well inside the calendar at offsets Python takes (under 24 h) and PostgreSQL does not
+# (past ±15:59): read as the same instant in UTC, never sent to the database as written.
+ODD_OFFSETS = [
+    "0593-10-04T01:04:12+23:02",
+    "2026-11-24T11:59:00-23:59",
+    "2026-11-24T11:59:00+16:00",
+]
+
+
+def test_every_date_of_every_body_takes_instants_at_odd_offsets(world):
+    failures = []
+    for who, method, path, body in _bodies(world):
+        dates = [leaf for leaf in _string_paths(body) if _looks_like_date(body, leaf)]
+        for leaf in dates:
+            for instant in ODD_OFFSETS:
+                response = world[who].send(
+                    method, path, _json_bytes(_replaced(body, leaf, instant))
+                )
+                if response.status_code >= 500:
+                    failures.append((path, _named(leaf), instant, response.status_code))
+    assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "param"),
+    [("store", "/api/v1/orders", "updated_since"), ("operator", "/api/v1/delivery/dates", "at")],
+)
+def test_date_query_parameters_take_instants_at_odd_offsets(world, who, path, param):
+    base = "locality=%D0%90%D0%BB%D0%BC%D0%B0%D1%82%D1%8B&" if "delivery" in path else ""
+    for instant in ODD_OFFSETS:
+        quoted = instant.replace("+", "%2B")
+        response = world[who].send("GET", path, query=f"{base}{param}={quoted}")
+        assert response.status_code == 200, (instant, response.content)
+
+
 def _looks_like_date(document, leaf) -> bool:
     value = document
     for part in leaf:

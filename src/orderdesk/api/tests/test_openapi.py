@@ -79,7 +79,7 @@ def test_every_operation_declares_the_errors_it_can_answer(document):
     for name, operation in typed_operations(document):
         expected = set()
         if operation.get("security"):
-            expected.add("401")
+            expected |= {"401", "429"}
         if operation["parameters"] or "requestBody" in operation:
             expected.add("422")
         if "requestBody" in operation:
@@ -101,6 +101,13 @@ def test_error_answers_use_the_shared_schemas(document):
     assert document["paths"]["/api/v1/orders/{order_id}"]["get"]["responses"]["404"][
         "description"
     ] == ("Not found, or not the caller's: the two are not told apart")
+
+
+def test_rate_limited_answer_is_declared_with_retry_after(document):
+    answer = document["paths"]["/api/v1/orders"]["post"]["responses"]["429"]
+    assert answer["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+    assert list(references(answer)) == ["#/components/schemas/ErrorOut"]
+    assert "429" not in document["paths"]["/api/v1/inbound/{token}"]["post"]["responses"]
 
 
 def test_intake_bodies_are_documented(document):
