@@ -62,7 +62,7 @@ def test_export_answers_everything_held_and_records_the_view(order, supervisor, 
     [exported] = customer["orders"]
     assert exported["id"] == str(order.pk)
     assert exported["items"][0]["sku"] == "HRF-450"
-    assert [e["type"] for e in exported["timeline"]][0] == "created"
+    assert exported["timeline"][0]["type"] == "created"
     assert customer["call_attempts"][0]["notes"].startswith("Айгуль просила")
     assert customer["call_tasks"], "the confirmation task is listed"
     # A store key is not a person: nothing recorded. A supervisor's export is.
