@@ -12,7 +12,7 @@ from pydantic import Field
 
 from orderdesk.accounts.models import Role
 from orderdesk.accounts.principals import principal_of, user_of
-from orderdesk.core.errors import ApplicationError
+from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.phones import PhoneError, phone_mask, phone_normalize
 from orderdesk.core.schemas import IsoDateTime, error_responses
 from orderdesk.core.untrusted import Limit, Offset
@@ -104,7 +104,9 @@ def _phone(raw: str, region: str) -> str:
     try:
         return phone_normalize(raw, default_region=region)
     except PhoneError as exc:
-        raise ApplicationError(PHONE_INVALID, f"phone: {exc}", status_code=422) from exc
+        raise ValidationFailed(
+            [{"field": "phone", "code": PHONE_INVALID, "message": str(exc)}]
+        ) from exc
 
 
 class CustomerExportOut(Schema):
@@ -158,7 +160,7 @@ class CustomerEraseOut(Schema):
 
 @router.post(
     "/erase",
-    response={200: CustomerEraseOut, **error_responses(401, 403, 422)},
+    response={200: CustomerEraseOut, **error_responses(401, 403, 413, 422)},
     summary="Erase a customer's personal data, by phone (store key, supervisors, admins)",
     description="Name, phones, e-mail, address and free text are replaced in the customer, "
     "their orders, timelines, call notes and the store events not yet sent; statuses, dates, "
