@@ -20,6 +20,7 @@ class Store(BaseModel):
     retention_months = models.PositiveIntegerField(
         _("keep personal data (months)"),
         default=36,
+        db_default=36,  # rows written by code that predates the column (rolling deploys)
         help_text=_(
             "The customer's personal data in orders finished longer ago than this is erased."
         ),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='store',
             name='retention_months',
-            field=models.PositiveIntegerField(default=36, help_text="The customer's personal data in orders finished longer ago than this is erased.", verbose_name='keep personal data (months)'),
+            field=models.PositiveIntegerField(db_default=36, default=36, help_text="The customer's personal data in orders finished longer ago than this is erased.", verbose_name='keep personal data (months)'),
         ),
     ]
