@@ -88,6 +88,12 @@ def test_export_refuses_a_phone_it_cannot_read(store_api):
     assert store_api.get("/api/v1/customers/export", phone="12").status_code == 422
 
 
+def test_erasure_of_an_open_order_cancels_its_calls(order, store_api):
+    assert CallTask.objects.get().state == "queued"
+    assert store_api.post("/api/v1/customers/erase", {"phone": "+77011234567"}).status_code == 200
+    assert CallTask.objects.get().state == "cancelled"
+
+
 def test_erasure_clears_every_place_and_keeps_the_figures(order, store_api):
     order_status_change(order=order, to="confirmed", actor_label="test")
     before = Order.objects.get()
