@@ -20,6 +20,7 @@ from .models import (
     OPEN_STATES,
     TIER_CONDITIONS,
     WAITING_STATES,
+    CallAttempt,
     CallingPolicy,
     CallPurpose,
     CallTask,
@@ -455,3 +456,48 @@ def lease_tasks(*, lease: Lease) -> list[CallTask]:
     """The tasks the lease took, in the order taken."""
     tasks = {str(t.pk): t for t in CallTask.objects.filter(pk__in=lease.task_ids)}
     return [tasks[task_id] for task_id in lease.task_ids if task_id in tasks]
+
+
+def customer_calls_export(orders: Sequence[Order]) -> dict[str, list[dict[str, Any]]]:
+    """What calling keeps about these orders, for the customer's export: the call attempts
+    with their notes and the call tasks (registered with orders.extensions.export_part)."""
+    if not orders:
+        return {}
+    order_ids = [o.pk for o in orders]
+    attempts = (
+        CallAttempt.objects.filter(orders__in=order_ids)
+        .distinct()
+        .select_related("operator")
+        .prefetch_related("orders")
+        .order_by("started_at", "pk")
+    )
+    tasks = CallTask.objects.filter(order_id__in=order_ids).order_by("created_at", "pk")
+    return {
+        "call_attempts": [
+            {
+                "started_at": a.started_at.isoformat(),
+                "ended_at": a.ended_at.isoformat(),
+                "operator": a.operator.username if a.operator else None,
+                "result": a.result,
+                "reason": a.reason,
+                "notes": a.notes,
+                "callback_at": a.callback_at.isoformat() if a.callback_at else None,
+                "order_ids": [str(o.pk) for o in a.orders.all()],
+            }
+            for a in attempts
+        ],
+        "call_tasks": [
+            {
+                "id": str(t.pk),
+                "order_id": str(t.order_id) if t.order_id else None,
+                "purpose": t.purpose,
+                "state": t.state,
+                "reason": t.reason,
+                "due_at": t.due_at.isoformat() if t.due_at else None,
+                "attempts_count": t.attempts_count,
+                "created_at": t.created_at.isoformat(),
+                "closed_at": t.closed_at.isoformat() if t.closed_at else None,
+            }
+            for t in tasks
+        ],
+    }

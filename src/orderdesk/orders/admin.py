@@ -1,11 +1,16 @@
 """Orders in the admin are read-only: every change goes through the services (and the timeline)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from orderdesk.core.phones import phone_mask
 
-from .models import Order, OrderEvent, OrderItem, ViewedVia
+from .models import Customer, Order, OrderEvent, OrderItem, ViewedVia
+from .selectors import customer_export_data
 from .services import orders_view_record
+from .services.privacy import ErasureReason, customers_erase
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -78,3 +83,52 @@ class OrderAdmin(ViewsRecordedMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    """Customers by store: no personal data in the list (the phone masked); export and erasure
+    per customer (SPEC: Personal data) as actions."""
+
+    list_display = ("pk", "store", "masked_phone", "created_at", "erased_at")
+    list_filter = ("store",)
+    search_fields = ("=phone",)
+    actions = ("export", "erase")
+    fields = ("store", "language", "created_at", "erased_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, customer: Customer) -> str:
+        return "—" if customer.erased_at else phone_mask(customer.phone)
+
+    @admin.action(description=_("Export everything held about them (JSON)"))
+    def export(self, request, queryset):
+        answer = []
+        for customer in queryset.select_related("store").order_by("pk"):
+            data, orders = customer_export_data(customer=customer)
+            orders_view_record(orders=orders, actor=request.user, via=ViewedVia.EXPORT)
+            answer.append(data)
+        response = JsonResponse(
+            {"customers": answer}, json_dumps_params={"ensure_ascii": False, "indent": 2}
+        )
+        response["Content-Disposition"] = 'attachment; filename="customers.json"'
+        return response
+
+    @admin.action(description=_("Erase their personal data"))
+    def erase(self, request, queryset):
+        counts = customers_erase(
+            customers=list(queryset), reason=ErasureReason.ADMIN, actor=request.user
+        )
+        messages.success(
+            request,
+            gettext("Erased: %(customers)d customers, %(orders)d orders.") % counts,
+        )

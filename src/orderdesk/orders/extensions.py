@@ -19,10 +19,16 @@ from .models import Order
 OrdersCreated = Callable[[Sequence[Order], datetime], None]
 StatusChanged = Callable[[Order, str, datetime], None]
 RepresentationPart = Callable[[Sequence[Order]], dict[Any, dict[str, Any]]]
+# (orders, known personal values, at): scrub what the app keeps about these orders.
+PersonalDataErased = Callable[[Sequence[Order], Sequence[str], datetime], None]
+# (customer's orders): what the app keeps about them, for the customer's export.
+ExportPart = Callable[[Sequence[Order]], dict[str, list[dict[str, Any]]]]
 
 _orders_created: list[OrdersCreated] = []
 _status_changed: list[StatusChanged] = []
 _representation_parts: list[RepresentationPart] = []
+_personal_data_erased: list[PersonalDataErased] = []
+_export_parts: list[ExportPart] = []
 
 
 def _register(registry: list, part: Callable) -> Callable:
@@ -46,6 +52,33 @@ def representation_part(part: RepresentationPart) -> RepresentationPart:
     """`part(orders)` answers, per order id, keys to add to the order's representation (one
     read for all the orders: lists and bulk intake stay a fixed number of queries)."""
     return _register(_representation_parts, part)
+
+
+def on_personal_data_erased(part: PersonalDataErased) -> PersonalDataErased:
+    """`part(orders, values, at)` runs when the personal data of `orders` is erased (a customer's
+    erasure, or retention): it replaces what its app keeps about them (free text, payloads not
+    yet sent); `values` are the customer's known personal strings (phones, name, e-mail)."""
+    return _register(_personal_data_erased, part)
+
+
+def export_part(part: ExportPart) -> ExportPart:
+    """`part(orders)` answers lists to add to a customer's export (e.g. call attempts)."""
+    return _register(_export_parts, part)
+
+
+def personal_data_erased_notify(
+    *, orders: Sequence[Order], values: Sequence[str], at: datetime
+) -> None:
+    for part in _personal_data_erased:
+        part(orders, values, at)
+
+
+def export_parts_read(orders: Sequence[Order]) -> dict[str, list[dict[str, Any]]]:
+    merged: dict[str, list[dict[str, Any]]] = {}
+    for part in _export_parts:
+        for key, rows in part(orders).items():
+            merged.setdefault(key, []).extend(rows)
+    return merged
 
 
 def orders_created_notify(*, orders: Sequence[Order], at: datetime) -> None:

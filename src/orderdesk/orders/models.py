@@ -153,6 +153,8 @@ class Order(BaseModel):
     )
     delivery_on = models.DateField(_("agreed delivery date"), null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The customer's personal data in this order was erased (on request, or by retention).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("order")
@@ -174,6 +176,14 @@ class Order(BaseModel):
             models.Index(fields=["store", "-updated_at"], name="orders_store_updated_idx"),
             # the customer's other open orders
             models.Index(fields=["customer", "status"], name="orders_customer_status_idx"),
+            # retention: the finished orders whose personal data is still held, oldest first
+            models.Index(
+                fields=["store", "status_changed_at"],
+                condition=models.Q(
+                    erased_at__isnull=True, status__in=["delivered", "returned", "cancelled"]
+                ),
+                name="orders_retention_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,6 +231,7 @@ class OrderEventType(models.TextChoices):
     NOTE = "note", _("Note")
     MESSAGE = "message", _("Message")
     VIEWED = "viewed", _("Personal data viewed")
+    ERASED = "erased", _("Personal data erased")
 
 
 class ViewedVia(models.TextChoices):

@@ -122,3 +122,53 @@ def customer_views_list(*, customer: Customer) -> QuerySet[OrderEvent]:
         .select_related("actor", "order")
         .order_by("-created_at", "-id")
     )
+
+
+def customers_by_phone(*, phone: str, stores: QuerySet[Store] | list[Store]) -> QuerySet[Customer]:
+    """The customers of `stores` with this phone (E.164), as their main or an additional
+    number; the caller's scope is `stores`, so another store's customer is never found."""
+    from django.db.models import Q
+
+    return (
+        Customer.objects.filter(store__in=stores)
+        .filter(Q(phone=phone) | Q(additional_phones__contains=[phone]))
+        .select_related("store")
+        .order_by("pk")
+    )
+
+
+def customer_export_data(*, customer: Customer) -> tuple[dict, list[Order]]:
+    """Everything held about the customer: the customer, their orders with items, addresses
+    and timelines, and what the apps above orders keep about them (call attempts, tasks)."""
+    from .extensions import export_parts_read
+    from .representations import event_data, order_data
+
+    orders = list(
+        Order.objects.filter(customer=customer)
+        .select_related(*ORDER_RELATED)
+        .prefetch_related(
+            "items", Prefetch("events", queryset=OrderEvent.objects.select_related("actor"))
+        )
+        .order_by("created_at", "pk")
+    )
+    return {
+        "customer": {
+            "id": customer.pk,
+            "store": customer.store.slug,
+            "name": customer.name,
+            "phone": customer.phone,
+            "additional_phones": list(customer.additional_phones),
+            "email": customer.email,
+            "language": customer.language,
+            "created_at": customer.created_at.isoformat(),
+            "erased_at": customer.erased_at.isoformat() if customer.erased_at else None,
+        },
+        "orders": [
+            {
+                **order_data(order, items=list(order.items.all())),
+                "timeline": [event_data(e) for e in order.events.all()],
+            }
+            for order in orders
+        ],
+        **{"call_attempts": [], "call_tasks": [], **export_parts_read(orders)},
+    }, orders

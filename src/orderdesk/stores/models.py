@@ -17,6 +17,14 @@ class Store(BaseModel):
         help_text=_("Used for a customer whose locality is unknown and whose phone is ambiguous."),
     )
     default_phone_region = models.CharField(_("default phone country"), max_length=2, default="KZ")
+    retention_months = models.PositiveIntegerField(
+        _("keep personal data (months)"),
+        default=36,
+        db_default=36,  # rows written by code that predates the column (rolling deploys)
+        help_text=_(
+            "The customer's personal data in orders finished longer ago than this is erased."
+        ),
+    )
 
     class Meta:
         verbose_name = _("store")

@@ -134,6 +134,7 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             "/api/v1/connections",
             {"platform": "json", "secret": SECRET, "name": "shop", "api_key_name": "key"},
         ),
+        ("store", "POST", "/api/v1/customers/erase", {"phone": "+7 701 000 00 00"}),
     ]
 
 
@@ -315,6 +316,7 @@ QUERIES = [
     ("store", "/api/v1/orders", "limit", [BIG, "-" + BIG, "1" * 5000]),
     ("store", "/api/v1/orders", "offset", [BIG, "-" + BIG, str(2**63), str(2**63 - 1), "1" * 5000]),
     ("store", "/api/v1/orders", "updated_since", [*CALENDAR_EDGES, "%00"]),
+    ("store", "/api/v1/customers/export", "phone", ["%00", "a%00b", "1" * 5000]),
     ("store", "/api/v1/webhooks/{endpoint_id}/log", "limit", [BIG]),
     ("store", "/api/v1/webhooks/{endpoint_id}/log", "offset", [BIG, str(2**63)]),
     ("operator", "/api/v1/delivery/dates", "locality", ["%00", "a%00"]),
