@@ -127,6 +127,11 @@ db_options = DATABASES["default"].setdefault("OPTIONS", {})
 db_options["options"] = " ".join(
     filter(None, [db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
 )
+# Behind PgBouncer in transaction mode: `.iterator()` must not open server-side cursors, which
+# outlive the transaction PgBouncer ties to one server connection (docs/deployment.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_flag(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS"
+)
 # Optional: a streaming replica for the reads of reports and exports (core.replica). Tests point
 # it at the test database (TEST MIRROR), so the router is exercised without a second server.
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
