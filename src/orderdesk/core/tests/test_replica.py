@@ -49,20 +49,22 @@ def test_without_a_replica_every_read_is_the_primary_s():
     assert Store.objects.all().db == "default"
 
 
-def test_database_replica_url_adds_the_alias_mirrored_in_tests():
+def test_database_replica_url_adds_the_alias_mirrored_in_tests_and_the_pooler_flag_is_read():
     code = (
         "from django.conf import settings; import django; django.setup(); "
         "r = settings.DATABASES['replica']; "
-        "print(r['HOST'], r['NAME'], r['TEST']['MIRROR'], 'plan_cache_mode' in r['OPTIONS']['options'])"
+        "print(r['HOST'], r['NAME'], r['TEST']['MIRROR'], 'plan_cache_mode' in r['OPTIONS']['options'], "
+        "settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"
     )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "orderdesk.config.settings",
         "DATABASE_URL": "postgres://u@primary.example:5432/orderdesk",
         "DATABASE_REPLICA_URL": "postgres://u@replica.example:5432/orderdesk",
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS": "1",
     }
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["replica.example", "orderdesk", "default", "True"]
+    assert result.stdout.split() == ["replica.example", "orderdesk", "default", "True", "True"]
