@@ -21,6 +21,7 @@ delivered (and whether every repeat carried the id of its first send), and one J
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -371,6 +372,9 @@ def main() -> None:
         if run is not None:
             run.stop()
         cluster.remove()
+        if run is not None:
+            run.log.close()
+        shutil.rmtree(folder, ignore_errors=True)
     result["seconds"] = round(time.monotonic() - started, 1)
 
     print(f"faults injected:   {', '.join(injected)}")
