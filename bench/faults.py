@@ -40,7 +40,7 @@ sys.path[:] = [
 ]
 
 LEASES = 5
-RECEIVER_DELAY = 0.3  # seconds the receiver takes per webhook: a send is in flight often
+RECEIVER_DELAY = 0.3  # per webhook until the worker is killed: a send is in flight often
 SETUP = """
 from datetime import UTC, datetime, timedelta
 from orderdesk.accounts.services import user_create
@@ -58,9 +58,10 @@ for n in range({leases}):
 
 
 class Receiver:
-    """Records every webhook's id; answers 200 after a short delay."""
+    """Records every webhook's id; answers 200 (after `delay` seconds)."""
 
     def __init__(self) -> None:
+        self.delay = RECEIVER_DELAY
         self.ids: list[str] = []
         self.in_flight = 0
         self.lock = threading.Lock()
@@ -71,7 +72,7 @@ class Receiver:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver.lock:
                     receiver.in_flight += 1
-                time.sleep(RECEIVER_DELAY)
+                time.sleep(receiver.delay)
                 with receiver.lock:
                     receiver.in_flight -= 1
                     receiver.ids.append(self.headers["webhook-id"])
@@ -240,6 +241,7 @@ def faults_inject(run: Run, receiver: Receiver, base: str, spacing: float) -> li
     os.killpg(run.worker.pid, signal.SIGKILL)
     run.worker.wait()
     injected.append("worker killed mid-send" if receiver.in_flight else "worker killed")
+    receiver.delay = 0.0
     run.worker_start()
 
     time.sleep(spacing)
@@ -366,7 +368,7 @@ def main() -> None:
                 ).fetchone()
 
         time.sleep(3)  # the fan-out of the last orders' events
-        wait_for(drained, 60)
+        wait_for(drained, 120)
         result = {"faults_injected": len(injected), **figures(run, load, receiver, store["id"])}
     finally:
         if run is not None:
