@@ -127,6 +127,20 @@ db_options = DATABASES["default"].setdefault("OPTIONS", {})
 db_options["options"] = " ".join(
     filter(None, [db_options.get("options"), "-c plan_cache_mode=force_generic_plan"])
 )
+# Behind PgBouncer in transaction mode: `.iterator()` must not open server-side cursors, which
+# outlive the transaction PgBouncer ties to one server connection (docs/deployment.md).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_flag(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS"
+)
+# Optional: a streaming replica for the reads of reports and exports (core.replica). Tests point
+# it at the test database (TEST MIRROR), so the router is exercised without a second server.
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["OPTIONS"] = {**db_options, **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["orderdesk.config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,6 @@ def webhooks_send_due() -> None:
         pass
 
 
-@periodic(every_seconds=3600)
+@periodic(every_seconds=3600, single=True)
 def webhook_history_trim() -> None:
     webhook_history_purge()

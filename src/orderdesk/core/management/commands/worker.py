@@ -71,7 +71,7 @@ def _job_run(job: PeriodicJob, health: WorkerHealth, backoff: Backoff) -> float:
     """Runs one job; returns the seconds until it is due again."""
     try:
         close_old_connections()
-        job.func()
+        job.run()
     except DATABASE_ERRORS as exc:
         delay = backoff.next()
         database_lost(health, exc, delay)
@@ -180,7 +180,7 @@ class Command(BaseCommand):
         jobs = periodic_jobs_discover()
         if once:
             for job in jobs:
-                job.func()
+                job.run()
             return
         self._run(jobs, no_tasks=no_tasks, health=WorkerHealth(health_file=health_file))
 
