@@ -17,6 +17,14 @@ class Store(BaseModel):
         help_text=_("Used for a customer whose locality is unknown and whose phone is ambiguous."),
     )
     default_phone_region = models.CharField(_("default phone country"), max_length=2, default="KZ")
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Supervisors and admins of this store must confirm each sign-in with a code from "
+            "an authenticator app."
+        ),
+    )
 
     class Meta:
         verbose_name = _("store")
