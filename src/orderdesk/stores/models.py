@@ -20,6 +20,7 @@ class Store(BaseModel):
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),
         default=False,
+        db_default=False,  # rows written by code that predates the column (a rolling deploy)
         help_text=_(
             "Supervisors and admins of this store must confirm each sign-in with a code from "
             "an authenticator app."
