@@ -212,6 +212,19 @@ def test_sign_in_in_kazakh_asks_for_the_code_in_kazakh(clock, strict_store, supe
     assert page.status_code == 200
     assert 'lang="kk"' in page.content.decode()
     assert "Кіру коды" in page.content.decode()
+    refused = client.post("/two-factor/", {"code": "12345x"})
+    assert "Код қате" in refused.content.decode()
+
+
+def test_enrollment_in_kazakh(strict_store, supervisor):
+    supervisor.interface_language = "kk"
+    supervisor.save(update_fields=["interface_language"])
+    client = sign_in(supervisor)
+
+    page = client.get("/two-factor/enroll/")
+
+    assert page.status_code == 200
+    assert "Екі факторлы кіруді баптау" in page.content.decode()
 
 
 def test_an_admin_resets_a_users_devices_in_the_admin(clock, strict_store, supervisor):
