@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "orderdesk.core",
     "orderdesk.accounts",
     "orderdesk.stores",
@@ -68,11 +71,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): a code was given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # after htmx: an unverified supervisor or admin is led to the code (workspace.middleware)
+    "orderdesk.workspace.middleware.TwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "orderdesk.config.urls"
@@ -169,6 +175,11 @@ if ORDERDESK_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Two-factor sign-in (accounts.two_factor): the name authenticator apps show; wrong codes lock the
+# devices for 1, 2, 4, 8 ... seconds after each failure (django-otp's own throttling).
+OTP_TOTP_ISSUER = "orderdesk"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 

@@ -18,5 +18,5 @@ class StoreApiKeyInline(admin.TabularInline):
 class StoreAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "is_active", "default_timezone", "created_at")
     search_fields = ("name", "slug")
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "require_two_factor")
     inlines = [StoreApiKeyInline]

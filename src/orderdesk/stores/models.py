@@ -25,6 +25,15 @@ class Store(BaseModel):
             "The customer's personal data in orders finished longer ago than this is erased."
         ),
     )
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        db_default=False,  # rows written by code that predates the column (a rolling deploy)
+        help_text=_(
+            "Supervisors and admins of this store must confirm each sign-in with a code from "
+            "an authenticator app."
+        ),
+    )
 
     class Meta:
         verbose_name = _("store")

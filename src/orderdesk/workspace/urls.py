@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor
+from .views import common, customers, edits, operator, orders, supervisor, two_factor
 
 app_name = "workspace"
 
 urlpatterns = [
     path("", common.home, name="home"),
     path("language/", common.language_set, name="language"),
+    # the second sign-in step of supervisors and admins (open to them before a code is given)
+    path("two-factor/", two_factor.verify, name="two_factor"),
+    path("two-factor/enroll/", two_factor.enroll, name="two_factor_enroll"),
     # the operator's desk
     path("desk/", operator.desk, name="desk"),
     path("desk/next/", operator.next_call, name="next"),

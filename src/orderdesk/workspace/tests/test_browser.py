@@ -252,3 +252,29 @@ def test_supervisor_live_view_and_escaped_text(live_server, page):
         assert "<i>Диван</i><script>window.__pwned=3</script>" in page.inner_text("main")
         assert page.evaluate("window.__pwned") is None
         shot(page, "06-order-read-only")
+
+
+def test_supervisor_enrolls_two_factor_and_reaches_the_live_view(live_server, page):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    store, _ = store_create(name="Мебель Плюс", slug="mebel")
+    store.require_two_factor = True
+    store.save(update_fields=["require_two_factor"])
+    user_create(username="marat", role="supervisor", store_slugs=["mebel"], password=PASSWORD)
+
+    log_in(page, live_server.url, "marat")
+    page.wait_for_selector(".two-factor-enroll svg path")
+    assert "/two-factor/enroll/" in page.url
+    device = TOTPDevice.objects.get(user__username="marat", confirmed=False)
+    shown = page.inner_text("code.secret").replace(" ", "")
+    assert shown == device.config_url.split("secret=")[1].split("&")[0]
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("#id_code", f"{totp.token():06d}")
+    page.click("button[type=submit].primary")
+
+    page.wait_for_selector(".recovery-codes")
+    assert page.locator(".recovery-codes li").count() == 10
+    page.click("a.primary")
+    page.wait_for_url(f"{live_server.url}/live/")
+    assert page.csp_errors == []
