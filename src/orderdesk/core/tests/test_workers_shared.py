@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,9 +72,12 @@ def receiver(settings):
 
 
 def _database_url() -> str:
+    """The test database's URL; a socket folder as host (the embedded server) is quoted, as
+    the settings read it back."""
     s = connection.settings_dict
     password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    host = urllib.parse.quote(s["HOST"] or "127.0.0.1", safe="")
+    return f"postgres://{s['USER']}{password}@{host}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 @pytest.fixture
