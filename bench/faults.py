@@ -31,13 +31,14 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 # This folder also holds queue.py, which would shadow the standard library's queue module.
 sys.path[:] = [
     p for p in sys.path if os.path.abspath(p or ".") != os.path.dirname(os.path.abspath(__file__))
 ]
+
+from orderdesk.core.tests.webhook_receiver import Receiver  # noqa: E402
 
 LEASES = 5
 RECEIVER_DELAY = 0.3  # per webhook until the worker is killed: a send is in flight often
@@ -55,41 +56,6 @@ for n in range({leases}):
     order_make(store=store, next_call_at=at - timedelta(minutes=5), external_id=f"LEASE-{{n}}")
     call_next_claim(operator=operator, at=at)
 """
-
-
-class Receiver:
-    """Records every webhook's id; answers 200 (after `delay` seconds)."""
-
-    def __init__(self) -> None:
-        self.delay = RECEIVER_DELAY
-        self.ids: list[str] = []
-        self.in_flight = 0
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with receiver.lock:
-                    receiver.in_flight += 1
-                time.sleep(receiver.delay)
-                with receiver.lock:
-                    receiver.in_flight -= 1
-                    receiver.ids.append(self.headers["webhook-id"])
-                try:
-                    self.send_response(200)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                except OSError:
-                    pass  # the sender died meanwhile
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 class Run:
@@ -339,7 +305,7 @@ def main() -> None:
         run.command("migrate", "--no-input")
         store = json.loads(run.command("createstore", "Fault Store", "--json"))
         run.command("shell", "-c", SETUP.format(slug=store["slug"], leases=LEASES))
-        receiver = Receiver()
+        receiver = Receiver(delay=RECEIVER_DELAY)
         run.web_start()
         run.worker_start()
         if not wait_for(lambda: web_up(base), 90):

@@ -8,12 +8,10 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.db import connection
@@ -22,6 +20,7 @@ from orderdesk.accounts.services import user_create
 from orderdesk.calling.models import CallAttempt, CallResult, Lease, LeaseEnd
 from orderdesk.calling.services import call_next_claim
 from orderdesk.calling.tests.conftest import order_make
+from orderdesk.core.tests.webhook_receiver import Receiver
 from orderdesk.integrations.models import DeliveryStatus, WebhookDelivery
 from orderdesk.integrations.services import webhook_endpoint_create
 from orderdesk.orders.services import orders_intake
@@ -38,37 +37,12 @@ TASKS = 10
 CLAIMED_AT = datetime(2026, 11, 24, 6, 0, tzinfo=UTC)
 
 
-class Receiver:
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with receiver.lock:
-                    receiver.ids.append(self.headers["webhook-id"])
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def receiver(settings):
     settings.ORDERDESK_WEBHOOKS_ALLOW_PRIVATE = settings.ORDERDESK_WEBHOOKS_ALLOW_HTTP = True
     receiver = Receiver()
     yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+    receiver.close()
 
 
 def _database_url() -> str:
