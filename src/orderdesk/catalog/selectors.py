@@ -1,4 +1,12 @@
-from .models import Category, Product
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from .models import CatalogPolicy, Category, Product, ProductStock
+from .services.stock import reserved_by_product
 
 
 def category_required_attributes(*, store_id: int) -> dict[str, list[str]]:
@@ -14,3 +22,109 @@ def product_for_sale_get(*, store_id: int, product_id: int) -> Product | None:
         .filter(pk=product_id, store_id=store_id, is_active=True)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class ProductStockView:
+    """A product with what it holds, what is promised and what may still be promised."""
+
+    product: Product
+    stock: dict[str, int]
+    reserved: int
+
+    @property
+    def available(self) -> int:
+        return max(self.product.stock_quantity - self.reserved, 0)
+
+
+def products_with_stock(*, store_id: int, skus: Sequence[str]) -> dict[str, ProductStockView]:
+    """By SKU, the store's products among `skus` (unknown SKUs are absent)."""
+    products = list(
+        Product.objects.filter(store_id=store_id, sku__in=skus)
+        .select_related("category")
+        .prefetch_related(Prefetch("stocks", queryset=ProductStock.objects.order_by("warehouse")))
+    )
+    return _views(products)
+
+
+def _views(products: list[Product]) -> dict[str, ProductStockView]:
+    reserved = reserved_by_product(product_ids=[p.pk for p in products])
+    return {
+        p.sku: ProductStockView(
+            product=p,
+            stock={s.warehouse: s.quantity for s in p.stocks.all()},
+            reserved=reserved.get(p.pk, 0),
+        )
+        for p in products
+    }
+
+
+def catalog_policy_of(*, store_id: int) -> CatalogPolicy:
+    """The store's catalog settings; the defaults while none are saved."""
+    return CatalogPolicy.objects.filter(store_id=store_id).first() or CatalogPolicy(
+        store_id=store_id
+    )
+
+
+@dataclass(frozen=True)
+class Alternative:
+    view: ProductStockView
+    rank: int
+    price_difference: Decimal
+
+
+def product_alternatives(
+    *, store_id: int, sku: str, attributes: dict[str, Any] | None = None, limit: int = 10
+) -> list[Alternative]:
+    """In-stock products that can stand in for `sku`, best first.
+
+    A candidate is an active product of the same category whose price is within the store's
+    band around the product's price, that has units available, and that matches the item on
+    every attribute the category requires (`attributes`: the order item's own, else the
+    product's). Ranked by the number of the product's other attributes it shares (more first),
+    then by the price distance (smaller first), then by available units (more first)."""
+    product = Product.objects.select_related("category").filter(store_id=store_id, sku=sku).first()
+    if product is None or product.category_id is None:
+        return []
+    wanted = {**product.attributes, **(attributes or {})}
+    band = product.price * catalog_policy_of(store_id=store_id).alternative_price_band_percent / 100
+    candidates = list(
+        Product.objects.filter(
+            store_id=store_id,
+            category_id=product.category_id,
+            is_active=True,
+            price__gte=product.price - band,
+            price__lte=product.price + band,
+        )
+        .exclude(pk=product.pk)
+        .select_related("category")
+        .prefetch_related(Prefetch("stocks", queryset=ProductStock.objects.order_by("warehouse")))
+    )
+    required = list(product.category.required_attributes or [])
+    views = [
+        v
+        for v in _views(candidates).values()
+        if v.available > 0 and all(_required_met(v.product, wanted, a) for a in required)
+    ]
+    views.sort(key=lambda v: _rank_key(v, wanted=wanted, required=required, price=product.price))
+    return [
+        Alternative(view=v, rank=n, price_difference=v.product.price - product.price)
+        for n, v in enumerate(views[:limit], start=1)
+    ]
+
+
+def _required_met(candidate: Product, wanted: dict[str, Any], name: str) -> bool:
+    """A required attribute the item does not state cannot rule a candidate out."""
+    return wanted.get(name) is None or _same(candidate.attributes.get(name), wanted[name])
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (
+        a is not None and b is not None and str(a).strip().casefold() == str(b).strip().casefold()
+    )
+
+
+def _rank_key(view: ProductStockView, *, wanted: dict, required: list[str], price: Decimal):
+    others = [k for k in wanted if k not in required]
+    shared = sum(_same(view.product.attributes.get(k), wanted[k]) for k in others)
+    return (-shared, abs(view.product.price - price), -view.available, view.product.sku)

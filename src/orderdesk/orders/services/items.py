@@ -16,6 +16,7 @@ from orderdesk.core.phones import PhoneError, phone_normalize
 from ..events import StoreEventType
 from ..models import Order, OrderEventType, OrderItem, OrderStatus
 from .lifecycle import ORDER_NOT_EDITABLE, order_event_record, order_lock, store_event_publish
+from .stock import HOLDING_STATUSES, order_stock_hold
 
 ITEM_QUANTITY_INVALID = "item_quantity_invalid"
 ITEM_LAST_ONE = "item_last_one"
@@ -52,6 +53,9 @@ def _quantity_check(quantity: int) -> None:
 
 
 def _total_refresh(order: Order) -> None:
+    """After every item edit: the total, and the stock hold of an order that holds one."""
+    if order.status in HOLDING_STATUSES:
+        order_stock_hold(order=order)
     total = order.items.aggregate(total=Sum(F("price") * F("quantity")))["total"]
     order.total = total or Decimal("0")
     order.save(update_fields=["total", "updated_at"])

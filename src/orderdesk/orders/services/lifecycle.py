@@ -19,6 +19,7 @@ from ..models import (
     StoreEvent,
 )
 from ..representations import order_data
+from .stock import order_stock_follow
 
 ORDER_TRANSITION_NOT_ALLOWED = "order_transition_not_allowed"
 ORDER_CANCEL_REASON_MISSING = "order_cancel_reason_missing"
@@ -121,6 +122,7 @@ def order_status_change(
     for name, value in (extra_fields or {}).items():
         setattr(order, name, value)
     order.save(update_fields=[*STATUS_CHANGE_FIELDS, *(extra_fields or {}), "updated_at"])
+    order_stock_follow(order=order, previous=before["status"])
     order_status_changed_notify(order=order, previous=before["status"], at=now)
     event_data = {
         "from": before["status"],
