@@ -52,21 +52,7 @@ def _view(store_id: int, sku: str) -> ProductStockView:
     return view
 
 
-@router.put(
-    "/{sku}",
-    response={200: ProductOut, 201: ProductOut, **error_responses(401, 403, 413, 422)},
-    summary="Create or replace a product, its stock per warehouse included",
-    openapi_extra=json_body(ProductIn),
-)
-def product_put(request: HttpRequest, sku: str = SKU_PATH):
-    store = store_of(request)
-    data, errors = product_payload_errors(json_checked(request.body))
-    if errors:
-        raise ValidationFailed(errors)
-    _product, created = product_upsert(store=store, sku=sku.strip(), data=data)
-    return (201 if created else 200), product_data(_view(store.pk, sku.strip()))
-
-
+# Before the routes by SKU, so that /bulk is not read as a SKU.
 @router.post(
     "/bulk",
     response={200: BulkOut, **error_responses(401, 403, 413, 422)},
@@ -117,6 +103,21 @@ def _bulk_checked(items: list[Any]) -> tuple[list[dict], dict[str, ProductChange
         sku = sku if isinstance(sku, str) else None
         results.append({"index": index, "sku": sku, "ok": not errors, "errors": errors or []})
     return results, changes
+
+
+@router.put(
+    "/{sku}",
+    response={200: ProductOut, 201: ProductOut, **error_responses(401, 403, 413, 422)},
+    summary="Create or replace a product, its stock per warehouse included",
+    openapi_extra=json_body(ProductIn),
+)
+def product_put(request: HttpRequest, sku: str = SKU_PATH):
+    store = store_of(request)
+    data, errors = product_payload_errors(json_checked(request.body))
+    if errors:
+        raise ValidationFailed(errors)
+    _product, created = product_upsert(store=store, sku=sku.strip(), data=data)
+    return (201 if created else 200), product_data(_view(store.pk, sku.strip()))
 
 
 @router.get(

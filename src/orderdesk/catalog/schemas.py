@@ -3,7 +3,7 @@
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from orderdesk.core.schemas import Money
 
@@ -21,13 +21,21 @@ class ProductIn(BaseModel):
     category: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] = ""
     price: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     attributes: dict[str, Any] = Field(default_factory=dict)
-    stock: dict[Warehouse, Annotated[int, Field(ge=0)]] | Annotated[int, Field(ge=0)] = Field(
-        default_factory=dict, examples=[{"almaty-1": 4, "astana": 0}]
+    stock: dict[Warehouse, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=dict,
+        examples=[{"almaty-1": 4, "astana": 0}],
+        description="units per warehouse code; a bare number is the one warehouse `main`",
     )
     active: bool = True
 
+    @field_validator("stock", mode="before")
+    @classmethod
+    def _one_warehouse(cls, value: Any) -> Any:
+        is_count = isinstance(value, int) and not isinstance(value, bool)
+        return {DEFAULT_WAREHOUSE: value} if is_count else value
+
     def stock_by_warehouse(self) -> dict[str, int]:
-        return {DEFAULT_WAREHOUSE: self.stock} if isinstance(self.stock, int) else self.stock
+        return self.stock
 
 
 class ProductBulkItemIn(ProductIn):
