@@ -28,6 +28,7 @@ PRODUCT_INVALID = "product_invalid"
 @dataclass
 class ProductChange:
     sku: str
+    external_id: str | None = None
     name: str | None = None
     category_code: str | None = None
     category_name: str | None = None
@@ -64,7 +65,13 @@ def product_upsert(*, store: Store, sku: str, data: ProductIn) -> tuple[Product,
 
 
 # Fields of Product each part of a change writes, by the ProductChange attribute.
-_FIELDS = {"name": "name", "price": "price", "attributes": "attributes", "active": "is_active"}
+_FIELDS = {
+    "external_id": "external_id",
+    "name": "name",
+    "price": "price",
+    "attributes": "attributes",
+    "active": "is_active",
+}
 
 
 @transaction.atomic
@@ -122,6 +129,7 @@ def _products_write(*, store, changes, fields, categories) -> None:
         Product(
             store=store,
             sku=c.sku,
+            external_id=c.external_id or "",
             name=c.name if c.name is not None else c.sku,
             category=categories.get(c.category_code) if c.category_code else None,
             price=c.price if c.price is not None else Decimal("0"),
