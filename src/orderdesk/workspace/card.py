@@ -26,6 +26,7 @@ from orderdesk.calling.selectors import (
     lease_orders,
 )
 from orderdesk.catalog.models import Product
+from orderdesk.catalog.selectors import product_alternatives, products_with_stock
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
@@ -357,16 +358,22 @@ def call_card_build(
 
 
 def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:
-    """Each item learns what the store's catalogue has in stock (None: not in the catalogue),
-    so an item that cannot ship is seen during the call (architecture: The confirmation call)."""
+    """Each item learns how many units the store can still promise (`in_stock`: stock minus
+    reservations; None: not in the catalogue), so an item that cannot ship is seen during the
+    call (architecture: The confirmation call); a short item brings its best alternatives."""
     items = [item for oc in cards for item in oc.order.items.all()]
-    stock = dict(
-        Product.objects.filter(store_id=store_id, sku__in={i.sku for i in items}).values_list(
-            "sku", "stock_quantity"
-        )
-    )
+    views = products_with_stock(store_id=store_id, skus={i.sku for i in items})
     for item in items:
-        item.in_stock = stock.get(item.sku)
+        view = views.get(item.sku)
+        item.in_stock = view.available if view else None
+        item.is_short = view is not None and view.available < item.quantity
+        item.alternatives = (
+            product_alternatives(
+                store_id=store_id, sku=item.sku, attributes=item.attributes, limit=3
+            )
+            if item.is_short
+            else []
+        )
 
 
 def parse_date_or_none(value: str) -> date | None:

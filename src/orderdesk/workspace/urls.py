@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor, two_factor
+from .views import common, customers, edits, operator, orders, stock, supervisor, two_factor
 
 app_name = "workspace"
 
@@ -38,6 +38,16 @@ urlpatterns = [
         "desk/orders/<uuid:order_id>/items/<int:item_id>/remove/",
         edits.item_remove,
         name="item_remove",
+    ),
+    path(
+        "desk/orders/<uuid:order_id>/items/<int:item_id>/replace/",
+        stock.item_replace,
+        name="item_replace",
+    ),
+    path(
+        "desk/orders/<uuid:order_id>/items/<int:item_id>/back-in-stock/",
+        stock.back_in_stock,
+        name="back_in_stock",
     ),
     # supervisor
     path("live/", supervisor.live, name="live"),

@@ -1,6 +1,7 @@
 """Every write to orders. Callers import from here: `from orderdesk.orders.services import …`."""
 
 from .audit import call_card_view_record, order_view_record, orders_view_record
+from .back_in_stock import PRODUCT_NOT_FOLLOWED, order_back_in_stock_subscribe
 from .intake import IntakeResult, orders_intake
 from .items import (
     ITEM_LAST_ONE,
@@ -12,6 +13,7 @@ from .items import (
     order_item_add,
     order_item_quantity_set,
     order_item_remove,
+    order_item_replace,
 )
 from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
@@ -37,15 +39,18 @@ __all__ = [
     "ORDER_TRANSITION_NOT_ALLOWED",
     "PHONE_INVALID",
     "PRODUCT_NOT_AVAILABLE",
+    "PRODUCT_NOT_FOLLOWED",
     "STATUS_EVENTS",
     "IntakeResult",
     "actor_label_of",
     "call_card_view_record",
     "customer_phone_add",
+    "order_back_in_stock_subscribe",
     "order_event_record",
     "order_item_add",
     "order_item_quantity_set",
     "order_item_remove",
+    "order_item_replace",
     "order_lock",
     "order_status_change",
     "order_update",

@@ -149,3 +149,29 @@ def customer_phone_add(*, order: Order, phone: str, actor: User) -> Order:
     )  # fmt: skip
     store_event_publish(order=order, type=StoreEventType.CHANGED)
     return order
+
+
+@transaction.atomic
+def order_item_replace(*, order: Order, item_id: int, product_id: int, actor: User) -> OrderItem:
+    """An alternative for an item short of stock: the item becomes the store's product at its
+    catalogue price, keeping its quantity and place; the timeline keeps what it was."""
+    order = _editable_lock(order)
+    item = _item_of(order, item_id)
+    product = product_for_sale_get(store_id=order.store_id, product_id=product_id)
+    if product is None:
+        raise ApplicationError(
+            PRODUCT_NOT_AVAILABLE, "product: not a product of this store", status_code=422
+        )
+    before = {"sku": item.sku, "name": item.name, "price": f"{item.price:.2f}"}
+    item.sku, item.name, item.price = product.sku, product.name, product.price
+    item.category = product.category.code if product.category_id else ""
+    item.attributes = dict(product.attributes)
+    item.save(update_fields=["sku", "name", "price", "category", "attributes"])
+    _total_refresh(order)
+    after = {"sku": item.sku, "name": item.name, "price": f"{item.price:.2f}"}
+    order_event_record(
+        order=order, type=OrderEventType.ITEM_CHANGED, actor=actor,
+        data={"replaced": True, "changes": {k: {"from": before[k], "to": after[k]} for k in before}},
+    )  # fmt: skip
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
+    return item

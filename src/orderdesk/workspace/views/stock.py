@@ -1,0 +1,29 @@
+"""Stock help during the call: replace a short item by an alternative, or have the customer
+called when it is back (architecture: Catalog and stock)."""
+
+from django.http import HttpRequest
+
+from orderdesk.core.errors import ApplicationError
+from orderdesk.orders.models import Order
+from orderdesk.orders.services import (
+    ITEM_NOT_FOUND,
+    order_back_in_stock_subscribe,
+    order_item_replace,
+)
+
+from .edits import _int, held_order_edit
+
+
+@held_order_edit
+def item_replace(request: HttpRequest, order: Order, item_id: int) -> None:
+    order_item_replace(
+        order=order, item_id=item_id, product_id=_int(request, "product"), actor=request.user
+    )
+
+
+@held_order_edit
+def back_in_stock(request: HttpRequest, order: Order, item_id: int) -> None:
+    item = order.items.filter(pk=item_id).first()
+    if item is None:
+        raise ApplicationError(ITEM_NOT_FOUND, "item: not an item of this order", status_code=404)
+    order_back_in_stock_subscribe(order=order, sku=item.sku, actor=request.user)
