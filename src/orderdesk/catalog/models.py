@@ -174,3 +174,75 @@ class StockSubscription(BaseModel):
                 name="catalog_subscription_waiting",
             )
         ]
+
+
+class UpsellRule(BaseModel):
+    """When an order has a product of `when_category` (or the SKU `when_sku`), the operator
+    offers `offer`, saying the phrase in the customer's language."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="upsell_rules")
+    when_category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("when category")
+    )
+    when_sku = models.CharField(_("when SKU"), max_length=100, blank=True)
+    offer = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("offer")
+    )
+    phrase_ru = models.TextField(_("phrase (Russian)"))
+    phrase_kk = models.TextField(_("phrase (Kazakh)"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("upsell rule")
+        verbose_name_plural = _("upsell rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(when_category__isnull=False) | ~models.Q(when_sku=""),
+                name="catalog_upsell_rule_has_a_trigger",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.when_sku or self.when_category} → {self.offer.sku}"
+
+    def phrase(self, language: str) -> str:
+        return (self.phrase_kk if language == "kk" else "") or self.phrase_ru
+
+
+class UpsellOutcome(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class UpsellOffer(models.Model):
+    """What became of one rule's offer in one order, by the operator who made it; `revenue` is
+    what an accepted offer added to the order. Reports sum it by operator and day
+    (catalog.selectors.upsell_revenue_by_operator_day)."""
+
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(UpsellRule, on_delete=models.SET_NULL, null=True, related_name="+")
+    order_id = models.UUIDField(_("order"))
+    sku = models.CharField(_("SKU offered"), max_length=100)
+    operator = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("operator")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=UpsellOutcome.choices)
+    revenue = models.DecimalField(_("revenue added"), max_digits=14, decimal_places=2, default=0)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("upsell offer")
+        verbose_name_plural = _("upsell offers")
+        constraints = [
+            models.UniqueConstraint(fields=["order_id", "sku"], name="catalog_upsell_offer_once"),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=UpsellOutcome.values),
+                name="catalog_upsell_offer_outcome_valid",
+            ),
+        ]
+        # revenue by operator and day: catalog.selectors.upsell_revenue_by_operator_day
+        indexes = [models.Index(fields=["store", "at"], name="catalog_upsell_offer_store_at")]
+
+    def __str__(self) -> str:
+        return f"{self.sku}: {self.outcome}"

@@ -1,11 +1,22 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
-from .models import CatalogPolicy, Category, Product, ProductStock
+from .models import (
+    CatalogPolicy,
+    Category,
+    Product,
+    ProductStock,
+    UpsellOffer,
+    UpsellOutcome,
+    UpsellRule,
+)
 from .services.stock import reserved_by_product
 
 
@@ -128,3 +139,43 @@ def _rank_key(view: ProductStockView, *, wanted: dict, required: list[str], pric
     others = [k for k in wanted if k not in required]
     shared = sum(_same(view.product.attributes.get(k), wanted[k]) for k in others)
     return (-shared, abs(view.product.price - price), -view.available, view.product.sku)
+
+
+def upsell_rules_for(
+    *, store_id: int, skus: Sequence[str], categories: Sequence[str]
+) -> list[UpsellRule]:
+    """The store's active rules an order with these SKUs and category codes triggers, one per
+    product offered, leaving out products the order already has or that none are left of."""
+    rules = (
+        UpsellRule.objects.filter(store_id=store_id, is_active=True, offer__is_active=True)
+        .filter(Q(when_sku__in=skus) | Q(when_category__code__in=categories))
+        .exclude(offer__sku__in=skus)
+        .select_related("offer", "when_category")
+        .order_by("pk")
+    )
+    chosen: dict[str, UpsellRule] = {}
+    for rule in rules:
+        chosen.setdefault(rule.offer.sku, rule)
+    views = _views([r.offer for r in chosen.values()])
+    return [r for r in chosen.values() if views[r.offer.sku].available > 0]
+
+
+def upsell_revenue_by_operator_day(
+    *, store_ids: Sequence[int], start: datetime, end: datetime, timezone: str
+) -> list[dict[str, Any]]:
+    """Accepted upsell revenue per operator and local day (`timezone`) in [start, end):
+    [{"operator_id", "day", "offers", "accepted", "revenue"}], for the reports."""
+    rows = (
+        UpsellOffer.objects.filter(store_id__in=store_ids, at__gte=start, at__lt=end)
+        .annotate(day=TruncDate("at", tzinfo=ZoneInfo(timezone)))
+        .values("operator_id", "day")
+        .annotate(
+            offers=Count("pk"),
+            accepted=Count("pk", filter=Q(outcome=UpsellOutcome.ACCEPTED)),
+            revenue=Coalesce(
+                Sum("revenue", filter=Q(outcome=UpsellOutcome.ACCEPTED)), Decimal("0")
+            ),
+        )
+        .order_by("day", "operator_id")
+    )
+    return list(rows)

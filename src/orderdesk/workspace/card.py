@@ -25,8 +25,12 @@ from orderdesk.calling.selectors import (
     holidays_for,
     lease_orders,
 )
-from orderdesk.catalog.models import Product
-from orderdesk.catalog.selectors import product_alternatives, products_with_stock
+from orderdesk.catalog.models import Product, UpsellOffer, UpsellOutcome, UpsellRule
+from orderdesk.catalog.selectors import (
+    product_alternatives,
+    products_with_stock,
+    upsell_rules_for,
+)
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
@@ -53,6 +57,7 @@ class OrderCard:
     decision: str = ""
     reason: str = ""
     error: str = ""
+    upsells: list["UpsellChoice"] = field(default_factory=list)
 
     @property
     def options(self) -> list[date]:
@@ -348,6 +353,7 @@ def call_card_build(
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)
+    _upsell_mark(cards=cards, store_id=lease.store_id)
     _callback_bounds(card)
     card.checks = card_checks(
         cards=cards, cancel_codes={code for code, _label in card.cancel_reasons}, at=at
@@ -374,6 +380,37 @@ def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:
             if item.is_short
             else []
         )
+
+
+@dataclass(frozen=True)
+class UpsellChoice:
+    rule: UpsellRule
+    phrase: str
+    outcome: str
+
+    @property
+    def outcome_label(self) -> str:
+        return UpsellOutcome(self.outcome).label if self.outcome else ""
+
+
+def _upsell_mark(*, cards: list[OrderCard], store_id: int) -> None:
+    """Each order learns the offers its items trigger (the store's upsell rules), each with its
+    phrase in the order's language and what the customer answered so far."""
+    for oc in cards:
+        items = list(oc.order.items.all())
+        rules = upsell_rules_for(
+            store_id=store_id,
+            skus=[i.sku for i in items],
+            categories=[i.category for i in items if i.category],
+        )
+        answered = dict(
+            UpsellOffer.objects.filter(order_id=oc.order.pk).values_list("sku", "outcome")
+        )
+        language = script_language_of(oc.order)
+        oc.upsells = [
+            UpsellChoice(rule=r, phrase=r.phrase(language), outcome=answered.get(r.offer.sku, ""))
+            for r in rules
+        ]
 
 
 def parse_date_or_none(value: str) -> date | None:

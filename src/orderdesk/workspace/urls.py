@@ -49,6 +49,7 @@ urlpatterns = [
         stock.back_in_stock,
         name="back_in_stock",
     ),
+    path("desk/orders/<uuid:order_id>/upsell/", stock.upsell, name="upsell"),
     # supervisor
     path("live/", supervisor.live, name="live"),
     path("live/leases/<uuid:lease_id>/release/", supervisor.lease_release, name="lease_release"),

@@ -28,6 +28,7 @@ from .lifecycle import (
     order_update,
     store_event_publish,
 )
+from .upsell import UPSELL_OUTCOME_INVALID, UPSELL_RULE_NOT_FOUND, order_upsell_record
 
 __all__ = [
     "ITEM_LAST_ONE",
@@ -41,6 +42,8 @@ __all__ = [
     "PRODUCT_NOT_AVAILABLE",
     "PRODUCT_NOT_FOLLOWED",
     "STATUS_EVENTS",
+    "UPSELL_OUTCOME_INVALID",
+    "UPSELL_RULE_NOT_FOUND",
     "IntakeResult",
     "actor_label_of",
     "call_card_view_record",
@@ -54,6 +57,7 @@ __all__ = [
     "order_lock",
     "order_status_change",
     "order_update",
+    "order_upsell_record",
     "order_view_record",
     "orders_intake",
     "orders_view_record",

@@ -1,5 +1,5 @@
-"""Stock help during the call: replace a short item by an alternative, or have the customer
-called when it is back (architecture: Catalog and stock)."""
+"""Stock help during the call: replace a short item by an alternative, have the customer
+called when it is back, record an upsell offer (architecture: Catalog and stock)."""
 
 from django.http import HttpRequest
 
@@ -9,6 +9,7 @@ from orderdesk.orders.services import (
     ITEM_NOT_FOUND,
     order_back_in_stock_subscribe,
     order_item_replace,
+    order_upsell_record,
 )
 
 from .edits import _int, held_order_edit
@@ -27,3 +28,13 @@ def back_in_stock(request: HttpRequest, order: Order, item_id: int) -> None:
     if item is None:
         raise ApplicationError(ITEM_NOT_FOUND, "item: not an item of this order", status_code=404)
     order_back_in_stock_subscribe(order=order, sku=item.sku, actor=request.user)
+
+
+@held_order_edit
+def upsell(request: HttpRequest, order: Order) -> None:
+    order_upsell_record(
+        order=order,
+        rule_id=_int(request, "rule"),
+        outcome=request.POST.get("outcome", ""),
+        actor=request.user,
+    )
