@@ -9,10 +9,24 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Connection, OrderImport, WebhookDelivery, WebhookEndpoint, WebhookLogEntry
+from .models import (
+    Connection,
+    OrderImport,
+    ProductImport,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookLogEntry,
+)
 from .selectors import import_stores_for
 from .services import webhook_endpoint_update, webhook_replay
-from .views import order_import_preview_page, order_import_run_view, order_import_upload
+from .views import (
+    order_import_preview_page,
+    order_import_run_view,
+    order_import_upload,
+    product_import_preview_page,
+    product_import_run_view,
+    product_import_upload,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -146,4 +160,39 @@ class OrderImportAdmin(ReadOnlyAdmin):
                 name="integrations_orderimport_run",
             ),
             *super().get_urls(),
+        ]
+
+
+@admin.register(ProductImport)
+class ProductImportAdmin(OrderImportAdmin):
+    """A store's catalogue from a CSV or Excel file: upload, preview, import."""
+
+    list_display = (
+        "file_name", "store", "status", "created_by", "created_count", "updated_count",
+        "failed_count", "created_at",
+    )  # fmt: skip
+    fields = list_display
+    change_list_template = "integrations/productimport_changelist.html"
+
+    def get_urls(self):
+        def page(view):
+            def wrapped(request, *args, **kwargs):
+                context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+                return view(request, *args, admin_context=context, **kwargs)
+
+            return self.admin_site.admin_view(wrapped)
+
+        return [
+            path("upload/", page(product_import_upload), name="integrations_productimport_upload"),
+            path(
+                "<uuid:import_id>/preview/",
+                page(product_import_preview_page),
+                name="integrations_productimport_preview",
+            ),
+            path(
+                "<uuid:import_id>/run/",
+                page(product_import_run_view),
+                name="integrations_productimport_run",
+            ),
+            *admin.ModelAdmin.get_urls(self),
         ]

@@ -210,3 +210,32 @@ class OrderImport(BaseModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ProductImport(BaseModel):
+    """A staff upload of a store's catalogue (CSV or Excel): checked once for the preview and
+    kept, so that the import writes exactly what was previewed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED
+    )
+    # [{"row": n, "sku": "…", "payload": {…}, "errors": [{"column", "message"}], "exists": bool}]
+    rows = models.JSONField(default=list)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("product import")
+        verbose_name_plural = _("product imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -6,7 +6,7 @@ from django.http import Http404
 from orderdesk.accounts.models import Role, User
 from orderdesk.stores.models import Store
 
-from .models import Connection, OrderImport, WebhookEndpoint, WebhookLogEntry
+from .models import Connection, OrderImport, ProductImport, WebhookEndpoint, WebhookLogEntry
 
 
 def webhook_endpoints_list(*, store: Store) -> QuerySet[WebhookEndpoint]:
@@ -59,3 +59,14 @@ def order_import_get(*, user: User, import_id) -> OrderImport:
     if order_import is None:
         raise Http404("import not found")
     return order_import
+
+
+def product_import_get(*, user: User, import_id) -> ProductImport:
+    product_import = (
+        ProductImport.objects.select_related("store")
+        .filter(pk=import_id, store__in=import_stores_for(user=user))
+        .first()
+    )
+    if product_import is None:
+        raise Http404("import not found")
+    return product_import

@@ -32,6 +32,7 @@ from .endpoints import (
     webhook_secret_rotate,
 )
 from .imports import order_import_preview, order_import_run, upload_read
+from .product_imports import product_import_preview, product_import_run
 
 __all__ = [
     "CONNECTION_PLATFORM_INVALID",
@@ -48,6 +49,8 @@ __all__ = [
     "inbound_receive",
     "order_import_preview",
     "order_import_run",
+    "product_import_preview",
+    "product_import_run",
     "upload_read",
     "webhook_deliveries_claim",
     "webhook_deliveries_fan_out",
