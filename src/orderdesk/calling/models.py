@@ -179,13 +179,14 @@ class CallTaskState(models.TextChoices):
     CALLBACK = "callback", _("Repeat call")
     PENDING_CHECK = "pending_check", _("Pending check")
     UNREACHABLE = "unreachable", _("Unreachable")
+    REVIEW = "review", _("Supervisor decision")  # held at intake (screening), never claimed
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
 
 T = CallTaskState
 WAITING_STATES = (T.QUEUED, T.CALLBACK)  # may be claimed when due
-OPEN_STATES = (T.QUEUED, T.IN_CALL, T.CALLBACK, T.PENDING_CHECK, T.UNREACHABLE)
+OPEN_STATES = (T.QUEUED, T.IN_CALL, T.CALLBACK, T.PENDING_CHECK, T.UNREACHABLE, T.REVIEW)
 CLOSED_STATES = (T.DONE, T.CANCELLED)
 
 

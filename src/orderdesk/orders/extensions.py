@@ -38,8 +38,9 @@ def _register(registry: list, part: Callable) -> Callable:
 
 
 def on_orders_created(part: OrdersCreated) -> OrdersCreated:
-    """`part(orders, at)` runs after intake inserted `orders` (awaiting confirmation), before
-    their timeline and the store's `order.created` are written (so those show its effect)."""
+    """`part(orders, at)` runs after intake inserted `orders` (awaiting confirmation) and their
+    items, before their timeline and the store's `order.created` are written (so those show its
+    effect)."""
     return _register(_orders_created, part)
 
 

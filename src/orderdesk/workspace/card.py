@@ -34,6 +34,8 @@ from orderdesk.catalog.selectors import (
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
+from orderdesk.screening.rules import LABELS as RISK_LABELS
+from orderdesk.screening.selectors import screenings_of
 
 from .models import Situation
 from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
@@ -58,6 +60,7 @@ class OrderCard:
     reason: str = ""
     error: str = ""
     upsells: list["UpsellChoice"] = field(default_factory=list)
+    risk: "Risk | None" = None
 
     @property
     def options(self) -> list[date]:
@@ -354,6 +357,7 @@ def call_card_build(
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)
     _upsell_mark(cards=cards, store_id=lease.store_id)
+    _risk_mark(cards=cards)
     _callback_bounds(card)
     card.checks = card_checks(
         cards=cards, cancel_codes={code for code, _label in card.cancel_reasons}, at=at
@@ -411,6 +415,26 @@ def _upsell_mark(*, cards: list[OrderCard], store_id: int) -> None:
             UpsellChoice(rule=r, phrase=r.phrase(language), outcome=answered.get(r.offer.sku, ""))
             for r in rules
         ]
+
+
+@dataclass(frozen=True)
+class Risk:
+    score: int
+    reasons: list[str]
+    duplicate_of: Order | None
+
+
+def _risk_mark(*, cards: list[OrderCard]) -> None:
+    """Each order's risk score and reasons as intake's screening found them."""
+    found = screenings_of(order_ids=[oc.order.pk for oc in cards])
+    for oc in cards:
+        screening = found.get(oc.order.pk)
+        if screening is not None and screening.reasons:
+            oc.risk = Risk(
+                score=screening.risk_score,
+                reasons=[str(RISK_LABELS.get(code, code)) for code in screening.reasons],
+                duplicate_of=screening.duplicate_of,
+            )
 
 
 def parse_date_or_none(value: str) -> date | None:

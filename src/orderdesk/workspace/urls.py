@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, stock, supervisor, two_factor
+from .views import (
+    common,
+    customers,
+    edits,
+    operator,
+    orders,
+    screening,
+    stock,
+    supervisor,
+    two_factor,
+)
 
 app_name = "workspace"
 
@@ -58,6 +68,12 @@ urlpatterns = [
         "live/orders/<uuid:order_id>/unreachable/",
         supervisor.unreachable_decide,
         name="unreachable_decide",
+    ),
+    path("live/held/", screening.held_orders, name="held_orders"),
+    path(
+        "live/held/<uuid:order_id>/decide/",
+        screening.held_order_decide,
+        name="held_order_decide",
     ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),

@@ -111,6 +111,8 @@ def _orders_store(
     built = _orders_build(store=store, payloads=list(fresh.values()), now=now, carriers=carriers)
     landed = _orders_insert(store=store, orders=[order for order, _ in built])
     created = [(order, items) for order, items in built if order.pk in landed]
+    # The items first: the apps that follow orders may read them (screening's duplicates).
+    rows_copy(OrderItem, [item for _, items in created for item in items])
     orders_created_notify(orders=[order for order, _ in created], at=now)
     _orders_after_create(created=created, now=now, actor_label=actor_label)
     created_by_ext = {order.external_id: (order, items) for order, items in created}
@@ -344,13 +346,12 @@ def _order_timezone(*, locality, phone: str, store: Store) -> str:
 def _orders_after_create(
     *, created: list[tuple[Order, list[OrderItem]]], now: datetime, actor_label: str
 ) -> None:
-    """Items, the timeline's first event and the store's order.created, in three inserts.
+    """The timeline's first event and the store's order.created, in two inserts.
 
     An accepted order is created straight into awaiting confirmation (the `new` status is never
     observable), so its one `created` event records that status; the apps that follow orders
     (extensions.on_orders_created: calling's confirmation call) have run already, so the
     store's `order.created` shows their part."""
-    rows_copy(OrderItem, [item for _, items in created for item in items])
     new_event, new_store_event = NewInstances(OrderEvent), NewInstances(StoreEvent)
     events, outbox = [], []
     for order, _items in created:
