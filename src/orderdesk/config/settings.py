@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.integrations",
     "orderdesk.calling",
+    "orderdesk.reports",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]
