@@ -34,6 +34,7 @@ from django.utils import timezone
 from orderdesk.accounts.models import User
 from orderdesk.calling.models import NOT_CONTACTED_RESULTS, CallAttempt, CallResult
 from orderdesk.calling.selectors import calling_policies_for, holidays_for
+from orderdesk.core.replica import replica_reads
 from orderdesk.delivery.models import Locality
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 from orderdesk.stores.models import Store
@@ -464,9 +465,11 @@ def _sort_key(item: tuple[Any, KpiTally]) -> tuple:
 
 
 def kpi_report(query: KpiQuery) -> dict[str, Any]:
-    """`{"rows": [{"key", …figures}], "totals": {…figures}}`, rows in key order."""
-    tallies = kpi_tallies(query)
-    labels = key_labels(query.group_by, tallies)
+    """`{"rows": [{"key", …figures}], "totals": {…figures}}`, rows in key order. Read from the
+    replica when there is one (core.replica)."""
+    with replica_reads():
+        tallies = kpi_tallies(query)
+        labels = key_labels(query.group_by, tallies)
     rows, totals = [], KpiTally()
     for key, tally in sorted(tallies.items(), key=_sort_key):
         totals.merge(tally)

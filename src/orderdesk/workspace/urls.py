@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor, two_factor
+from .views import common, customers, edits, operator, orders, reports, supervisor, two_factor
 
 app_name = "workspace"
 
@@ -48,6 +48,14 @@ urlpatterns = [
         supervisor.unreachable_decide,
         name="unreachable_decide",
     ),
+    # reports
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports/export.csv", reports.reports_export, {"fmt": "csv"}, name="reports_csv"),
+    path("reports/export.xlsx", reports.reports_export, {"fmt": "xlsx"}, name="reports_xlsx"),
+    path("reports/staffing/", reports.staffing_page, name="staffing"),
+    path("reports/pay/", reports.pay_page, name="pay"),
+    path("reports/pay.xlsx", reports.pay_page, {"fmt": "xlsx"}, name="pay_xlsx"),
+    path("wallboard/", reports.wallboard, name="wallboard"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]
