@@ -92,6 +92,7 @@ api.add_router("/inbound", inbound_router)
 api.add_router("/imports", imports_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
 api.add_router("/products", "orderdesk.catalog.apis.router")
+api.add_router("/reports", "orderdesk.reports.apis.router")
 
 
 @api.exception_handler(ValidationFailed)

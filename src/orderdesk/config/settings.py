@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "orderdesk.integrations",
     "orderdesk.calling",
     "orderdesk.screening",
+    "orderdesk.reports",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]

@@ -6,6 +6,7 @@ from .views import (
     edits,
     operator,
     orders,
+    reports,
     screening,
     stock,
     supervisor,
@@ -75,6 +76,14 @@ urlpatterns = [
         screening.held_order_decide,
         name="held_order_decide",
     ),
+    # reports
+    path("reports/", reports.reports_page, name="reports"),
+    path("reports/export.csv", reports.reports_export, {"fmt": "csv"}, name="reports_csv"),
+    path("reports/export.xlsx", reports.reports_export, {"fmt": "xlsx"}, name="reports_xlsx"),
+    path("reports/staffing/", reports.staffing_page, name="staffing"),
+    path("reports/pay/", reports.pay_page, name="pay"),
+    path("reports/pay.xlsx", reports.pay_page, {"fmt": "xlsx"}, name="pay_xlsx"),
+    path("wallboard/", reports.wallboard, name="wallboard"),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]

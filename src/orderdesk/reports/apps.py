@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """Reports read the other apps' models and write only their own (pay rates); nothing below
+    imports them. Figures that other apps own (upsell revenue, delivery problems won back) come
+    through `sources.kpi_source_register`, which those apps call from their `ready()`."""
+
+    name = "orderdesk.reports"
+    label = "reports"
+    verbose_name = _("Reports")
+    default_auto_field = "django.db.models.BigAutoField"
