@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.integrations",
     "orderdesk.calling",
+    "orderdesk.fulfilment",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]

@@ -27,6 +27,7 @@ ORDER_CANCEL_REASON_MISSING = "order_cancel_reason_missing"
 STATUS_EVENTS = {
     OrderStatus.CONFIRMED: StoreEventType.CONFIRMED,
     OrderStatus.CANCELLED: StoreEventType.CANCELLED,
+    OrderStatus.IN_FULFILMENT: StoreEventType.IN_FULFILMENT,
     OrderStatus.SHIPPED: StoreEventType.SHIPPED,
     OrderStatus.DELIVERED: StoreEventType.DELIVERED,
     OrderStatus.RETURNED: StoreEventType.RETURNED,
