@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -162,3 +163,13 @@ DOCUMENTS = {
     "manifest_xlsx": (manifest_xlsx, "manifest.xlsx", XLSX),
     "waybills_pdf": (waybills_pdf, "waybills.pdf", PDF),
 }
+
+
+def document_response(dispatch: Dispatch, document: str, language: str) -> HttpResponse:
+    """The document as a download (the API and the supervisor's screen), named after the
+    dispatch's carrier and date."""
+    build, filename, content_type = DOCUMENTS[document]
+    response = HttpResponse(build(dispatch, language=language), content_type=content_type)
+    name = f"{dispatch.carrier.code}-{dispatch.delivery_on:%Y-%m-%d}-{filename}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
