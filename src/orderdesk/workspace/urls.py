@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor, two_factor
+from .views import (
+    common,
+    customers,
+    dispatches,
+    edits,
+    operator,
+    orders,
+    supervisor,
+    two_factor,
+)
 
 app_name = "workspace"
 
@@ -47,6 +56,13 @@ urlpatterns = [
         "live/orders/<uuid:order_id>/unreachable/",
         supervisor.unreachable_decide,
         name="unreachable_decide",
+    ),
+    path("dispatches/", dispatches.dispatch_list, name="dispatches"),
+    path("dispatches/new/", dispatches.dispatch_post, name="dispatch_post"),
+    path(
+        "dispatches/<uuid:dispatch_id>/<str:document>/",
+        dispatches.dispatch_document,
+        name="dispatch_document",
     ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
