@@ -12,6 +12,7 @@ from .items import (
     order_item_add,
     order_item_quantity_set,
     order_item_remove,
+    order_items_replace,
 )
 from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
@@ -26,6 +27,7 @@ from .lifecycle import (
     order_update,
     store_event_publish,
 )
+from .store_changes import order_cancel_by_store, order_change_by_store
 
 __all__ = [
     "ITEM_LAST_ONE",
@@ -42,10 +44,13 @@ __all__ = [
     "actor_label_of",
     "call_card_view_record",
     "customer_phone_add",
+    "order_cancel_by_store",
+    "order_change_by_store",
     "order_event_record",
     "order_item_add",
     "order_item_quantity_set",
     "order_item_remove",
+    "order_items_replace",
     "order_lock",
     "order_status_change",
     "order_update",

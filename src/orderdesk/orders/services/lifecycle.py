@@ -177,6 +177,9 @@ def order_update(
         raise ApplicationError(
             ORDER_NOT_EDITABLE, f"status: a {order.status} order cannot be edited", status_code=409
         )
+    if changes.get("is_out_of_city") and not order.is_out_of_city:
+        # An address newly outside the city needs a delivery feasibility check (SPEC §3.1).
+        changes = {**changes, "needs_address_check": True}
     diff = {
         k: {"from": _plain(getattr(order, k)), "to": _plain(v)}
         for k, v in changes.items()
