@@ -52,6 +52,7 @@ class OrderCard:
     decision: str = ""
     reason: str = ""
     error: str = ""
+    notice: str = ""  # what someone else changed while the call went on (the heartbeat)
 
     @property
     def options(self) -> list[date]:
