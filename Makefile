@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint check-migrations browser messages bench-intake bench-queue
+.PHONY: demo test install install-dev lint check-migrations browser pdf-libs messages bench-intake bench-queue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,16 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+demo: install pdf-libs
 	$(BIN)/orderdesk demo --port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 browser:
 	@bash scripts/ensure-chromium
+
+# Debian's pango and harfbuzz for WeasyPrint (the dispatch's PDF documents).
+pdf-libs:
+	@bash scripts/ensure-pdf-libs
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -39,7 +43,7 @@ check-migrations: install-dev
 messages: install-dev
 	cd src/orderdesk && ORDERDESK_DATA_DIR=../../.orderdesk ../../$(BIN)/orderdesk compilemessages --ignore '.venv'
 
-test: install-dev browser lint check-migrations
+test: install-dev browser pdf-libs lint check-migrations
 	@bash scripts/run-tests
 
 bench-intake: install-dev

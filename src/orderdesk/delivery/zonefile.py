@@ -9,6 +9,7 @@ nothing unless the list of problems is empty. Parsing needs to know the carriers
 which the caller hands in, so this module stays free of queries."""
 
 import csv
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import time
@@ -35,6 +36,10 @@ ZONE_COLUMNS = (
     "holidays",
     "intervals",
 )
+# Optional: names the carrier when the file registers it (a code the product does not know yet).
+OPTIONAL_COLUMNS = ("carrier_name",)
+CARRIER_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")  # Carrier.code is a slug of 50
+CARRIER_NAME_MAX = 200
 EVERY_OTHER_LOCALITY = "*"
 YES = frozenset({"yes", "y", "true", "1", "да"})
 NO = frozenset({"no", "n", "false", "0", "нет"})
@@ -52,7 +57,7 @@ class ZoneRow:
     """One valid row: `locality_id` None is the country's `*` row."""
 
     line: int
-    carrier_id: int
+    carrier_id: int | None  # None: a carrier the product does not know yet, by `carrier_code`
     country: str
     locality_id: int | None
     lead_days: int
@@ -60,6 +65,8 @@ class ZoneRow:
     weekdays: str
     skips_holidays: bool
     intervals: str
+    carrier_code: str = ""
+    carrier_name: str = ""  # the optional `carrier_name` column: names a carrier registered now
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def zone_file_parse(
         errors.extend(row_errors)
         if row is None:
             continue
-        key = (row.carrier_id, row.country, row.locality_id)
+        key = (row.carrier_code, row.country, row.locality_id)
         if key in seen:
             message = _("the same carrier, country and locality as line %(line)s") % {
                 "line": seen[key]
@@ -153,10 +160,17 @@ def _row_parse(
 
     if raw.get(None):
         fail("", _("more values than columns"))
-    text = {column: (raw.get(column) or "").strip() for column in ZONE_COLUMNS}
+    text = {column: (raw.get(column) or "").strip() for column in ZONE_COLUMNS + OPTIONAL_COLUMNS}
+    # A code the product does not know yet registers that carrier when the file is imported.
     carrier_id = carriers.get(text["carrier"])
-    if carrier_id is None:
-        fail("carrier", _("no carrier with code %(code)r") % {"code": text["carrier"]})
+    if carrier_id is None and not CARRIER_CODE.match(text["carrier"]):
+        fail(
+            "carrier",
+            _("%(code)r is not a carrier code (up to 50 letters, digits, - and _)")
+            % {"code": text["carrier"]},
+        )
+    if len(text["carrier_name"]) > CARRIER_NAME_MAX:
+        fail("carrier_name", _("at most %(n)s characters") % {"n": CARRIER_NAME_MAX})
     country = text["country"].upper()
     if country not in countries:
         fail("country", _("%(value)r is not a known country code") % {"value": text["country"]})
@@ -180,6 +194,8 @@ def _row_parse(
         weekdays=weekdays_format(weekdays),
         skips_holidays=skips_holidays,
         intervals=intervals_format(intervals),
+        carrier_code=text["carrier"],
+        carrier_name=text["carrier_name"],
     ), []
 
 

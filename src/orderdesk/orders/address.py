@@ -2,6 +2,8 @@
 
 import re
 
+from django.utils.translation import gettext as _
+
 # Marker words (Russian and Kazakh) that say which field a comma-separated part is.
 FIELD_MARKERS: dict[str, tuple[str, ...]] = {
     "street": ("улица", "ул", "проспект", "пр-т", "пр", "переулок", "пер", "бульвар", "б-р",
@@ -60,3 +62,21 @@ def address_line_split(line: str, *, locality_names: tuple[str, ...] = ()) -> di
         for field, values in found.items()
         if len(values) == 1 and len(values[0]) <= FIELD_MAX_LENGTH[field]
     }
+
+
+def order_address_text(order) -> str:
+    """The address as the courier reads it, from the structured fields (else as given): the
+    call card and the carrier's documents print the same line."""
+    parts = [order.locality.name_ru if order.locality_id else order.locality_name]
+    labelled = [
+        (order.street, ""),
+        (order.house, _("house")),
+        (order.apartment, _("apt.")),
+        (order.entrance, _("entrance")),
+        (order.floor, _("floor")),
+        (order.intercom, _("intercom")),
+    ]
+    parts += [f"{label} {value}".strip() for value, label in labelled if value]
+    if len(parts) == 1 and order.address_line:
+        parts.append(order.address_line)
+    return ", ".join(parts)

@@ -6,20 +6,28 @@ from uuid import UUID
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from orderdesk.accounts.principals import principal_of, store_of
 from orderdesk.core.errors import ValidationFailed
 from orderdesk.core.openapi import json_body
+from orderdesk.core.phones import PhoneError, phone_normalize
 from orderdesk.core.schemas import FieldErrorOut, error_responses
-from orderdesk.core.untrusted import Instant, Limit, Offset, json_parse
+from orderdesk.core.untrusted import Day, Instant, Limit, Offset, json_parse
 
-from .intake import OrderIn
-from .models import OrderStatus, ViewedVia
+from .intake import ItemIn, LongText, OrderIn, ShortText, Text
+from .models import Elevator, OrderStatus, ViewedVia
 from .representations import order_data, orders_data
 from .schemas import OrderDetailOut, OrderOut
 from .selectors import order_get, orders_list
-from .services import IntakeResult, order_view_record, orders_intake, orders_view_record
+from .services import (
+    IntakeResult,
+    order_cancel_by_store,
+    order_change_by_store,
+    order_view_record,
+    orders_intake,
+    orders_view_record,
+)
 
 router = Router(tags=["orders"])
 BULK_MAX = 1000
@@ -160,3 +168,129 @@ def order_list(
         params["offset"], params["limit"] = str(offset + limit), str(limit)
         next_url = f"{reverse('api:order_list')}?{params.urlencode()}"
     return {"items": orders_data(page), "count": count, "next": next_url}
+
+
+class _Change(BaseModel):
+    """A part of a change: every key optional, an unknown key refused by name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecipientChangeIn(_Change):
+    name: Text | None = None
+    phone: str | None = Field(None, max_length=40, description="any common writing; empty clears")
+
+
+class CustomerChangeIn(_Change):
+    additional_phones: list[str] | None = Field(
+        None, max_length=5, description="numbers to add for the courier (kept ones stay)"
+    )
+
+
+class DeliveryChangeIn(_Change):
+    street: Text | None = None
+    house: ShortText | None = None
+    apartment: ShortText | None = None
+    entrance: ShortText | None = None
+    floor: ShortText | None = None
+    intercom: ShortText | None = None
+    elevator: Elevator | None = None
+    out_of_city: bool | None = None
+    date: Day | None = Field(None, description="the delivery date the customer asks for")
+    time_wish: Text | None = None
+    comment: LongText | None = Field(None, description="the comment for the courier")
+
+
+class OrderChangeIn(_Change):
+    """Only the keys sent change. Items, when sent, replace the order's items (before
+    confirmation); the other fields change until the order is confirmed."""
+
+    recipient: RecipientChangeIn | None = None
+    customer: CustomerChangeIn | None = None
+    delivery: DeliveryChangeIn | None = None
+    items: list[ItemIn] | None = Field(None, min_length=1, max_length=500)
+    comment: LongText | None = None
+
+
+# The order's column each key of a change writes.
+DELIVERY_COLUMNS = {
+    "street": "street", "house": "house", "apartment": "apartment", "entrance": "entrance",
+    "floor": "floor", "intercom": "intercom", "elevator": "elevator",
+    "out_of_city": "is_out_of_city", "date": "requested_delivery_on", "time_wish": "time_wish",
+    "comment": "delivery_comment",
+}  # fmt: skip
+
+
+def _phone_or_error(value: str, region: str, field: str, errors: list[dict]) -> str:
+    try:
+        return phone_normalize(value, default_region=region)
+    except PhoneError as exc:
+        errors.append({"field": field, "code": "invalid_phone", "message": str(exc)})
+        return ""
+
+
+def _change_fields(payload: OrderChangeIn, region: str, errors: list[dict]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if payload.comment is not None:
+        fields["comment"] = payload.comment
+    if payload.delivery is not None:
+        sent = payload.delivery.model_dump(exclude_unset=True)
+        fields |= {DELIVERY_COLUMNS[k]: v for k, v in sent.items() if v is not None}
+    if payload.recipient is not None:
+        if payload.recipient.name is not None:
+            fields["recipient_name"] = payload.recipient.name
+        phone = payload.recipient.phone
+        if phone is not None:
+            fields["recipient_phone"] = (
+                _phone_or_error(phone, region, "recipient.phone", errors) if phone.strip() else ""
+            )
+    return fields
+
+
+@router.patch(
+    "/{order_id}",
+    response={200: OrderOut, **error_responses(401, 403, 404, 409, 413, 422)},
+    summary="Change an order: recipient, phones, address, date, comments, items",
+    description="Only the keys sent change; every invalid one is named and nothing is stored. "
+    "409 when the order's status no longer allows the change (items until confirmation, the "
+    "rest until it is confirmed). Each change is on the timeline and sent as `order.changed`.",
+)
+def order_change(request: HttpRequest, order_id: UUID, payload: OrderChangeIn):
+    store = store_of(request)
+    order = order_get(order_id=order_id, store=store)
+    errors: list[dict] = []
+    region = store.default_phone_region
+    fields = _change_fields(payload, region, errors)
+    phones = [
+        _phone_or_error(p, region, f"customer.additional_phones[{n}]", errors)
+        for n, p in enumerate((payload.customer and payload.customer.additional_phones) or [])
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+    items = [i.model_dump() for i in payload.items] if payload.items is not None else None
+    order = order_change_by_store(
+        order=order, store=store, fields=fields, items=items, additional_phones=phones
+    )
+    return order_data(order_get(order_id=order.pk, store=store))
+
+
+class OrderCancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=100, description="why the order is cancelled")
+
+
+@router.post(
+    "/{order_id}/cancel",
+    response={200: OrderOut, **error_responses(401, 403, 404, 409, 413, 422)},
+    summary="Cancel an order before it is shipped",
+    description="409 once it is shipped (or already cancelled). Sent as `order.cancelled`; a "
+    "call about it ends its work on the order.",
+)
+def order_cancel(request: HttpRequest, order_id: UUID, payload: OrderCancelIn):
+    store = store_of(request)
+    order = order_get(order_id=order_id, store=store)
+    if not payload.reason.strip():
+        raise ValidationFailed([{"field": "reason", "code": "missing", "message": "a reason"}])
+    order = order_cancel_by_store(order=order, store=store, reason=payload.reason)
+    return order_data(order_get(order_id=order.pk, store=store))

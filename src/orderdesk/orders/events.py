@@ -16,3 +16,4 @@ class StoreEventType(models.TextChoices):
     SHIPPED = "order.shipped", _("Order shipped")
     DELIVERED = "order.delivered", _("Order delivered")
     RETURNED = "order.returned", _("Order returned")
+    IN_FULFILMENT = "order.in_fulfilment", _("Order in fulfilment")

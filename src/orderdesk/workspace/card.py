@@ -61,6 +61,7 @@ class OrderCard:
     error: str = ""
     upsells: list["UpsellChoice"] = field(default_factory=list)
     risk: "Risk | None" = None
+    notice: str = ""  # what someone else changed while the call went on (the heartbeat)
 
     @property
     def options(self) -> list[date]:

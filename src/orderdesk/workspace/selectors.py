@@ -212,3 +212,29 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
         )
     order = {"in_call": 0, "ready": 1, "paused": 2, "offline": 3}
     return sorted(rows, key=lambda r: (order.get(r.state, 9), r.operator.username))
+
+
+# What someone other than the operator may change in an order during a call: the store's PATCH
+# and cancel, a supervisor. The card shows these at its next heartbeat.
+CARD_CHANGE_EVENTS = (
+    OrderEventType.UPDATED,
+    OrderEventType.ITEM_ADDED,
+    OrderEventType.ITEM_CHANGED,
+    OrderEventType.ITEM_REMOVED,
+    OrderEventType.STATUS_CHANGED,
+)
+
+
+def card_changes_since(
+    *, order_ids: list[str], since: datetime, operator: User
+) -> list[OrderEvent]:
+    """The changes others made to the call's orders after the card last showed them, oldest
+    first (served by orders_event_order_time_idx)."""
+    return list(
+        OrderEvent.objects.filter(
+            order_id__in=order_ids, created_at__gt=since, type__in=CARD_CHANGE_EVENTS
+        )
+        .exclude(actor=operator)
+        .select_related("order")
+        .order_by("created_at", "id")
+    )

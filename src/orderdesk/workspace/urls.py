@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     common,
     customers,
+    dispatches,
     edits,
     operator,
     orders,
@@ -84,6 +85,13 @@ urlpatterns = [
     path("reports/pay/", reports.pay_page, name="pay"),
     path("reports/pay.xlsx", reports.pay_page, {"fmt": "xlsx"}, name="pay_xlsx"),
     path("wallboard/", reports.wallboard, name="wallboard"),
+    path("dispatches/", dispatches.dispatch_list, name="dispatches"),
+    path("dispatches/new/", dispatches.dispatch_post, name="dispatch_post"),
+    path(
+        "dispatches/<uuid:dispatch_id>/<str:document>/",
+        dispatches.dispatch_document,
+        name="dispatch_document",
+    ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]

@@ -193,3 +193,24 @@ def confirmation_tasks_close(order: Order, previous: str, at: datetime) -> None:
         data={"reason": f"order_{order.status}"},
         at=at,
     )
+
+
+def cancelled_order_tasks_close(order: Order, previous: str, at: datetime) -> None:
+    """A cancelled order needs no call of any purpose: its open tasks close as cancelled (the
+    confirmation's already closed in confirmation_tasks_close); a task in a call leaves its
+    lease and the card of the operator on the call says so at its next heartbeat. Registered
+    with orders.extensions.on_status_changed."""
+    if order.status != OrderStatus.CANCELLED:
+        return
+    tasks = list(
+        CallTask.objects.select_for_update()
+        .filter(order=order, state__in=OPEN_STATES)
+        .only("id", "order_id", "purpose", "state")
+    )
+    tasks_move(
+        tasks=tasks,
+        state=CallTaskState.CANCELLED,
+        actor_label="system",
+        data={"reason": "order_cancelled"},
+        at=at,
+    )

@@ -84,7 +84,7 @@ def test_bad_rows_are_named_by_line_and_column_and_nothing_is_imported(tmp_path)
     text = (
         HEADER
         + "garanta,KZ,Шымкент,1,,1-6,yes,10:00-18:00\n"  # line 2: valid
-        + "nosuch,KZ,Астана,1,12:00,1-6,yes,\n"  # line 3: carrier
+        + "no such!,KZ,Астана,1,12:00,1-6,yes,\n"  # line 3: carrier
         + "garanta,XX,Астана,1,12:00,1-6,yes,\n"  # line 4: country
         + "garanta,KZ,Атлантида,1,12:00,1-6,yes,\n"  # line 5: locality
         + "garanta,KZ,Астана,9,24:00,0-8,maybe,14:00-10:00\n"  # line 6: five columns
@@ -110,7 +110,10 @@ def test_bad_rows_are_named_by_line_and_column_and_nothing_is_imported(tmp_path)
         (6, "intervals"),
         (8, "locality"),
     ]
-    assert err.getvalue().splitlines()[0] == "line 3, column carrier: no carrier with code 'nosuch'"
+    assert err.getvalue().splitlines()[0] == (
+        "line 3, column carrier: 'no such!' is not a carrier code (up to 50 letters, digits, - "
+        "and _)"
+    )
     assert err.getvalue().splitlines()[-1] == (
         "line 8, column locality: the same carrier, country and locality as line 2"
     )
@@ -146,3 +149,30 @@ def test_dry_run_checks_without_importing(tmp_path):
 def test_unreadable_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         call_command("importzones", str(tmp_path / "missing.csv"))
+
+
+def test_a_carrier_the_product_does_not_know_is_registered_with_its_name(tmp_path):
+    header = HEADER.rstrip("\n") + ",carrier_name\n"
+    out, err = _import(
+        tmp_path,
+        header
+        + "cdek,KZ,Алматы,1,14:00,1-6,yes,10:00-18:00,СДЭК\n"
+        + "cdek,KZ,*,2,,1-5,yes,,\n"
+        + "dpd-kz,KZ,*,3,,1-5,no,,\n"
+        + "garanta,KZ,Алматы,0,12:00,1-6,yes,10:00-14:00;14:00-18:00,Другое имя\n",
+    )
+    assert out == "4 row(s) imported: 3 new, 1 updated.\nNew carriers: cdek, dpd-kz.\n"
+    assert err == ""
+    carriers = dict(Carrier.objects.values_list("code", "name"))
+    assert carriers["cdek"] == "СДЭК"
+    assert carriers["dpd-kz"] == "dpd-kz"
+    assert carriers["garanta"] == "ГарантА"  # a known carrier keeps its name
+    assert ("cdek", "KZ", None, 2, None, "1-5", True, "") in _zones()
+
+
+def test_a_new_carrier_in_a_file_with_bad_rows_is_not_registered(tmp_path):
+    with pytest.raises(CommandError):
+        _import(
+            tmp_path, HEADER + "cdek,KZ,Алматы,1,14:00,1-6,yes,\ncdek,KZ,Атлантида,1,,1-6,yes,\n"
+        )
+    assert not Carrier.objects.filter(code="cdek").exists()

@@ -14,6 +14,7 @@ from .items import (
     order_item_quantity_set,
     order_item_remove,
     order_item_replace,
+    order_items_replace,
 )
 from .lifecycle import (
     ORDER_CANCEL_REASON_MISSING,
@@ -28,6 +29,7 @@ from .lifecycle import (
     order_update,
     store_event_publish,
 )
+from .store_changes import order_cancel_by_store, order_change_by_store
 from .upsell import UPSELL_OUTCOME_INVALID, UPSELL_RULE_NOT_FOUND, order_upsell_record
 
 __all__ = [
@@ -49,11 +51,14 @@ __all__ = [
     "call_card_view_record",
     "customer_phone_add",
     "order_back_in_stock_subscribe",
+    "order_cancel_by_store",
+    "order_change_by_store",
     "order_event_record",
     "order_item_add",
     "order_item_quantity_set",
     "order_item_remove",
     "order_item_replace",
+    "order_items_replace",
     "order_lock",
     "order_status_change",
     "order_update",

@@ -3,7 +3,9 @@ issue 5): the items (quantity, removal, a product added from the store's catalog
 phone of the customer. Each edit is one transaction: the order row is locked, the change, the
 recalculated total, the timeline event and the `order.changed` outbox row commit together."""
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Max, Sum
@@ -128,7 +130,9 @@ def order_item_add(*, order: Order, product_id: int, quantity: int, actor: User)
 
 
 @transaction.atomic
-def customer_phone_add(*, order: Order, phone: str, actor: User) -> Order:
+def customer_phone_add(
+    *, order: Order, phone: str, actor: User | None = None, actor_label: str = ""
+) -> Order:
     """Another number for the courier (bad connection, architecture: The confirmation call), normalised in the store's
     default region; a number the customer already has changes nothing."""
     order = _editable_lock(order)
@@ -144,7 +148,7 @@ def customer_phone_add(*, order: Order, phone: str, actor: User) -> Order:
     customer.additional_phones = [*customer.additional_phones, number]
     customer.save(update_fields=["additional_phones", "updated_at"])
     order_event_record(
-        order=order, type=OrderEventType.UPDATED, actor=actor,
+        order=order, type=OrderEventType.UPDATED, actor=actor, actor_label=actor_label,
         data={"changes": {"additional_phones": {"from": None, "to": number}}},
     )  # fmt: skip
     store_event_publish(order=order, type=StoreEventType.CHANGED)
@@ -175,3 +179,79 @@ def order_item_replace(*, order: Order, item_id: int, product_id: int, actor: Us
     )  # fmt: skip
     store_event_publish(order=order, type=StoreEventType.CHANGED)
     return item
+
+
+@transaction.atomic
+def order_items_replace(
+    *,
+    order: Order,
+    items: Sequence[dict[str, Any]],
+    actor: User | None = None,
+    actor_label: str = "",
+) -> Order:
+    """The store sends the order's items anew (PATCH): the items become exactly these, each
+    difference on the timeline as the operator's edits are (added, changed, removed, by SKU),
+    with one `order.changed`. The same items again change nothing and record nothing."""
+    order = _editable_lock(order)
+    if not items:
+        raise ApplicationError(
+            ITEM_LAST_ONE, "items: an order keeps at least one item; cancel it instead",
+            status_code=422,
+        )  # fmt: skip
+    before = {item.sku: item for item in order.items.all()}
+    after = {item["sku"]: item for item in items}
+    events = _items_diff(before, after)
+    if not events and len(before) == len(items):
+        return order
+    order.items.all().delete()
+    OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order, sku=item["sku"], name=item["name"], quantity=item["quantity"],
+            price=item["price"], category=item.get("category", ""),
+            attributes=item.get("attributes") or {}, position=n,
+        )
+        for n, item in enumerate(items, start=1)
+    )  # fmt: skip
+    _total_refresh(order)
+    for type_, data in events:
+        order_event_record(order=order, type=type_, actor=actor, actor_label=actor_label, data=data)
+    store_event_publish(order=order, type=StoreEventType.CHANGED)
+    return order
+
+
+def _items_diff(
+    before: dict[str, OrderItem], after: dict[str, dict[str, Any]]
+) -> list[tuple[str, dict[str, Any]]]:
+    events: list[tuple[str, dict[str, Any]]] = []
+    for sku, item in before.items():
+        if sku not in after:
+            events.append(
+                (OrderEventType.ITEM_REMOVED,
+                 {"sku": sku, "name": item.name, "quantity": item.quantity})
+            )  # fmt: skip
+    for sku, new in after.items():
+        old = before.get(sku)
+        if old is None:
+            events.append(
+                (OrderEventType.ITEM_ADDED,
+                 {"sku": sku, "name": new["name"], "quantity": new["quantity"],
+                  "price": f"{Decimal(new['price']):.2f}"})
+            )  # fmt: skip
+            continue
+        changes = {
+            name: {"from": _plain(getattr(old, name)), "to": _plain(new.get(name, default))}
+            for name, default in (("name", ""), ("quantity", 0), ("price", 0),
+                                  ("category", ""), ("attributes", {}))
+            if _plain(getattr(old, name)) != _plain(new.get(name, default))
+        }  # fmt: skip
+        if changes:
+            events.append(
+                (OrderEventType.ITEM_CHANGED, {"sku": sku, "name": new["name"], **changes})
+            )
+    return events
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return f"{Decimal(value):.2f}" if isinstance(value, Decimal) else value
+    return value

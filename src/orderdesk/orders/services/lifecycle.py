@@ -28,6 +28,7 @@ ORDER_CANCEL_REASON_MISSING = "order_cancel_reason_missing"
 STATUS_EVENTS = {
     OrderStatus.CONFIRMED: StoreEventType.CONFIRMED,
     OrderStatus.CANCELLED: StoreEventType.CANCELLED,
+    OrderStatus.IN_FULFILMENT: StoreEventType.IN_FULFILMENT,
     OrderStatus.SHIPPED: StoreEventType.SHIPPED,
     OrderStatus.DELIVERED: StoreEventType.DELIVERED,
     OrderStatus.RETURNED: StoreEventType.RETURNED,
@@ -178,6 +179,9 @@ def order_update(
         raise ApplicationError(
             ORDER_NOT_EDITABLE, f"status: a {order.status} order cannot be edited", status_code=409
         )
+    if changes.get("is_out_of_city") and not order.is_out_of_city:
+        # An address newly outside the city needs a delivery feasibility check (SPEC §3.1).
+        changes = {**changes, "needs_address_check": True}
     diff = {
         k: {"from": _plain(getattr(order, k)), "to": _plain(v)}
         for k, v in changes.items()

@@ -94,8 +94,8 @@ def test_full_journey_to_delivered(order):
         .values_list("type", flat=True)
     )
     assert published == [
-        StoreEventType.CREATED, StoreEventType.CONFIRMED, StoreEventType.SHIPPED,
-        StoreEventType.DELIVERED,
+        StoreEventType.CREATED, StoreEventType.CONFIRMED, StoreEventType.IN_FULFILMENT,
+        StoreEventType.SHIPPED, StoreEventType.DELIVERED,
     ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.calling.models import CallPurpose, CallTaskState
 from orderdesk.core.phones import phone_mask
+from orderdesk.orders.address import order_address_text
 from orderdesk.orders.models import OrderEventType, ViewedVia
 
 register = template.Library()
@@ -60,20 +61,7 @@ def event_summary(event) -> str:
 
 @register.filter
 def address_text(order) -> str:
-    """The address as the courier reads it, from the structured fields (else as given)."""
-    parts = [order.locality.name_ru if order.locality_id else order.locality_name]
-    labelled = [
-        (order.street, ""),
-        (order.house, _("house")),
-        (order.apartment, _("apt.")),
-        (order.entrance, _("entrance")),
-        (order.floor, _("floor")),
-        (order.intercom, _("intercom")),
-    ]
-    parts += [f"{label} {value}".strip() for value, label in labelled if value]
-    if len(parts) == 1 and order.address_line:
-        parts.append(order.address_line)
-    return ", ".join(parts)
+    return order_address_text(order)
 
 
 @register.filter

@@ -110,8 +110,6 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
 def address(request: HttpRequest, order: Order) -> None:
     changes = {name: _order_text(request, name) for name in ADDRESS_FIELDS}
     changes["is_out_of_city"] = request.POST.get("is_out_of_city") == "1"
-    if changes["is_out_of_city"] and not order.is_out_of_city:
-        changes["needs_address_check"] = True
     order_update(order=order, changes=changes, actor=request.user, reason="call")
 
 

@@ -12,6 +12,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ from orderdesk.orders.services import call_card_view_record, orders_view_record
 
 from ..access import operator_view
 from ..card import CallCard, call_card_build, parse_date_or_none
-from ..selectors import operator_history, queue_tasks_attach
+from ..selectors import card_changes_since, operator_history, queue_tasks_attach
 
 HISTORY_DAYS = 7
 HEARTBEAT_MAX_SECONDS = 60
@@ -149,11 +150,79 @@ def heartbeat(request: HttpRequest) -> HttpResponse:
         if exc.code != LEASE_NOT_HELD:
             raise
         return lease_lost_response(request)
-    return render(
-        request,
-        "workspace/_heartbeat.html",
-        {"card": {"lease": lease}, "heartbeat_seconds": heartbeat_seconds(lease)},
+    seen = _seen_at(request)
+    changes = (
+        card_changes_since(order_ids=lease.order_ids, since=seen, operator=request.user)
+        if seen
+        else []
     )
+    context = {
+        "card": {"lease": lease},
+        "heartbeat_seconds": heartbeat_seconds(lease),
+        "seen": changes[-1].created_at if changes else seen or timezone.now(),
+    }
+    html = render_to_string("workspace/_heartbeat.html", context, request=request)
+    if changes:
+        html += _changes_html(request, lease, changes)
+    return HttpResponse(html)
+
+
+def _seen_at(request: HttpRequest) -> datetime | None:
+    """When the card last showed the orders (the heartbeat posts it back)."""
+    try:
+        seen = datetime.fromisoformat(request.POST.get("seen", ""))
+    except ValueError:
+        return None
+    return seen if timezone.is_aware(seen) else None
+
+
+def _changes_html(request: HttpRequest, lease: Lease, changes: list) -> str:
+    """Out of band: each changed order's panel again with a notice of who changed it; for an
+    order that left the call (cancelled), only a notice in its panel, so the forms and the
+    outcome being typed stay as they are; the timeline."""
+    card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
+    by_order = {str(oc.order.pk): oc for oc in card.orders}
+    notices: dict[str, str] = {}
+    for event in changes:
+        notices[str(event.order_id)] = change_notice(event)
+    parts = []
+    for order_id, notice in notices.items():
+        oc = by_order.get(order_id)
+        if oc is not None:
+            oc.notice = notice
+            template, context = "workspace/desk_card.html#order-panel", {"oc": oc}
+        else:  # it left the call: its decision is moot and is no longer posted
+            number = next(e.order.external_id for e in changes if str(e.order_id) == order_id)
+            template = "workspace/_order_left_call.html"
+            context = {"order_id": order_id, "number": number}
+        context |= {"card": card, "notice": notice, "oob": True, "oob_panel": True}
+        parts.append(render_to_string(template, context, request=request))
+    parts.append(
+        render_to_string(
+            "workspace/desk_card.html#card-timeline", {"card": card, "oob": True}, request=request
+        )
+    )
+    return "".join(parts)
+
+
+def change_notice(event) -> str:
+    who = event.actor.username if event.actor_id else event.actor_label
+    number, at = event.order.external_id, timezone.localtime(event.created_at)
+    if event.type == "status_changed" and event.data.get("to") == "cancelled":
+        return _(
+            "Order %(number)s was cancelled by %(who)s at %(time)s (%(reason)s). It has left "
+            "this call; what you typed is kept."
+        ) % {
+            "number": number,
+            "who": who,
+            "time": f"{at:%H:%M}",
+            "reason": event.data.get("reason", ""),
+        }
+    return _("Order %(number)s was changed by %(who)s at %(time)s: the card shows it now.") % {
+        "number": number,
+        "who": who,
+        "time": f"{at:%H:%M}",
+    }
 
 
 def _held_lease(request: HttpRequest) -> Lease | None:

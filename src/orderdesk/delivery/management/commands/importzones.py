@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Import delivery zones from a CSV file with the columns "
         + ",".join(ZONE_COLUMNS)
-        + ". Rows are matched by carrier, country and locality (* for every other locality "
+        + " (and optionally carrier_name, naming a carrier the file registers: a code not "
+        "known yet is a new carrier). Rows are matched by carrier, country and locality (* for every other locality "
         "of the country). Every bad row is reported by line and column, and then nothing is "
         "imported."
     )
@@ -49,16 +50,24 @@ class Command(BaseCommand):
                 _("%(count)s problem(s) in %(file)s; nothing was imported.")
                 % {"count": len(errors), "file": file}
             )
+        carriers: tuple[str, ...] = ()
         if dry_run:
             created = updated = 0
         else:
             summary = delivery_zones_import(rows=rows)
             created, updated = summary.created, summary.updated
-        self._report(rows=len(rows), created=created, updated=updated, dry_run=dry_run, **options)
+            carriers = summary.carriers_created
+        self._report(
+            rows=len(rows), created=created, updated=updated, dry_run=dry_run,
+            carriers=carriers, **options,
+        )  # fmt: skip
 
-    def _report(self, *, rows: int, created: int, updated: int, dry_run: bool, **options):
+    def _report(self, *, rows: int, created: int, updated: int, dry_run: bool, carriers, **options):
         if options["json"]:
-            result = {"rows": rows, "created": created, "updated": updated, "dry_run": dry_run}
+            result = {
+                "rows": rows, "created": created, "updated": updated, "dry_run": dry_run,
+                "carriers_created": list(carriers),
+            }  # fmt: skip
             self.stdout.write(json.dumps(result))
         elif dry_run:
             self.stdout.write(
@@ -69,6 +78,8 @@ class Command(BaseCommand):
                 _("%(rows)s row(s) imported: %(created)s new, %(updated)s updated.")
                 % {"rows": rows, "created": created, "updated": updated}
             )
+            if carriers:
+                self.stdout.write(_("New carriers: %(codes)s.") % {"codes": ", ".join(carriers)})
 
 
 def _lines(file: str) -> list[str]:
