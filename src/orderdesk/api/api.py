@@ -91,6 +91,7 @@ api.add_router("/connections", connections_router)
 api.add_router("/inbound", inbound_router)
 api.add_router("/imports", imports_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
+api.add_router("", "orderdesk.shipping.apis.router")
 
 
 @api.exception_handler(ValidationFailed)

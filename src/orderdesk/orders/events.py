@@ -16,3 +16,5 @@ class StoreEventType(models.TextChoices):
     SHIPPED = "order.shipped", _("Order shipped")
     DELIVERED = "order.delivered", _("Order delivered")
     RETURNED = "order.returned", _("Order returned")
+    DELIVERY_PROBLEM = "order.delivery_problem", _("Delivery problem")
+    FEEDBACK = "order.feedback", _("Customer feedback")
