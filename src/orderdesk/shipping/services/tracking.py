@@ -35,6 +35,7 @@ TRACKING_NUMBER_UNKNOWN = "tracking_number_unknown"
 TRACKING_STATUS_INVALID = "tracking_status_invalid"
 TRACKING_REASON_INVALID = "tracking_reason_invalid"
 CASH_INVALID = "cash_collected_invalid"
+TRACKING_AT_WITHOUT_OFFSET = "tracking_at_without_offset"
 # Paid at the door: the courier collects the order's total unless the carrier says otherwise.
 PAID_AT_DOOR = frozenset({PaymentMethod.CASH_ON_DELIVERY, PaymentMethod.CARD_ON_DELIVERY})
 
@@ -45,8 +46,13 @@ class TrackingResult:
     created: bool  # False: a repeat of an event already kept
 
 
-def _errors(*, status: str, reason: str, cash_collected: Decimal | None) -> list[dict[str, Any]]:
+def _errors(
+    *, status: str, reason: str, at: datetime, cash_collected: Decimal | None
+) -> list[dict[str, Any]]:
     errors = []
+    if timezone.is_naive(at):
+        message = _("Give the time with its offset (e.g. 2026-11-25T10:00:00+05:00).")
+        errors.append({"field": "at", "code": TRACKING_AT_WITHOUT_OFFSET, "message": message})
     if status not in TrackingStatus.values:
         message = _("Unknown tracking status.")
         errors.append({"field": "status", "code": TRACKING_STATUS_INVALID, "message": message,
@@ -95,7 +101,7 @@ def tracking_event_record(
     cash_collected: Decimal | None = None,
     actor_label: str = "",
 ) -> TrackingResult:
-    errors = _errors(status=status, reason=reason, cash_collected=cash_collected)
+    errors = _errors(status=status, reason=reason, at=at, cash_collected=cash_collected)
     if errors:
         raise ValidationFailed(errors)
     shipment = shipment_for_tracking(
