@@ -90,3 +90,13 @@ def shipment_of(*, order_id) -> Shipment | None:
 
 def open_problem_of(*, order_id) -> DeliveryProblem | None:
     return DeliveryProblem.objects.filter(order_id=order_id, decided_at__isnull=True).first()
+
+
+def problems_open(*, stores, limit: int = 50):
+    """The delivery problems of these stores not decided yet, the nearest deadline first (the
+    supervisor's live view)."""
+    return (
+        DeliveryProblem.objects.filter(order__store__in=stores, decided_at__isnull=True)
+        .select_related("order", "order__store", "task")
+        .order_by("deadline_at")[:limit]
+    )

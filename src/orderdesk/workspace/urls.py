@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor, two_factor
+from .views import common, customers, edits, inbound, operator, orders, supervisor, two_factor
 
 app_name = "workspace"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),
     path("desk/history/", operator.history, name="history"),
+    # the inbound line: a customer calls in
+    path("inbound/", inbound.inbound, name="inbound"),
     # edits during the call
     path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
     path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),

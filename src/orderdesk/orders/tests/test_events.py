@@ -8,7 +8,8 @@ from orderdesk.orders.services.lifecycle import STATUS_EVENTS
 def test_event_types_are_the_stable_names():
     assert StoreEventType.values == [
         "order.created", "order.confirmed", "order.cancelled", "order.changed",
-        "order.shipped", "order.delivered", "order.returned",
+        "order.shipped", "order.delivered", "order.returned", "order.delivery_problem",
+        "order.feedback",
     ]  # fmt: skip
 
 
