@@ -100,3 +100,27 @@ def problems_open(*, stores, limit: int = 50):
         .select_related("order", "order__store", "task")
         .order_by("deadline_at")[:limit]
     )
+
+
+def order_delivery_facts(*, order: Order) -> dict[str, Any]:
+    """What the order page shows of the parcel: shipment, tracking history, the latest
+    delivery problem, the feedback."""
+    return {
+        "shipment": shipment_of(order_id=order.pk),
+        "tracking": order_tracking_history(order_id=order.pk),
+        "problem": DeliveryProblem.objects.filter(order=order).order_by("-opened_at").first(),
+        "feedback": Feedback.objects.filter(order=order).select_related("actor").first(),
+        "shippable": order.status in (OrderStatus.CONFIRMED, OrderStatus.IN_FULFILMENT),
+        "feedback_open": order.status == OrderStatus.DELIVERED,
+    }
+
+
+def order_links(*, order: Order) -> dict[str, str]:
+    """The customer's links of an order, for the messages about it: `tracking_url` once
+    shipped, `feedback_url` once delivered (absent otherwise)."""
+    links = {}
+    if Shipment.objects.filter(order=order).exists():
+        links["tracking_url"] = tracking_url(order.pk)
+    if order.status == OrderStatus.DELIVERED:
+        links["feedback_url"] = feedback_url(order.pk)
+    return links

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import common, customers, edits, inbound, operator, orders, supervisor, two_factor
+from .views import (
+    common,
+    customers,
+    delivery,
+    edits,
+    inbound,
+    operator,
+    orders,
+    supervisor,
+    two_factor,
+)
 
 app_name = "workspace"
 
@@ -19,6 +29,9 @@ urlpatterns = [
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),
     path("desk/history/", operator.history, name="history"),
+    # delivery: the shipment (supervisors) and the customer's feedback heard on the phone
+    path("orders/<uuid:order_id>/shipment/", delivery.shipment, name="order_shipment"),
+    path("orders/<uuid:order_id>/feedback/", delivery.feedback, name="order_feedback"),
     # the inbound line: a customer calls in
     path("inbound/", inbound.inbound, name="inbound"),
     # edits during the call

@@ -86,3 +86,25 @@ def test_the_inbound_line_finds_the_customer_by_phone(
     )
     unreadable = operator_client.get("/inbound/", {"phone": "abc"}).content.decode()
     assert 'role="alert"' in unreadable
+
+
+def test_a_supervisor_records_the_shipment_and_staff_the_feedback(
+    make_order, supervisor_client, store, work_morning
+):
+    order = make_order("S-1")
+    order_status_change(order=order, to=OrderStatus.CONFIRMED, actor_label="test")
+    page = supervisor_client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'id="shipment-form"' in page
+    refused = supervisor_client.post(f"/orders/{order.pk}/shipment/",
+                                     {"carrier": "garanta", "tracking_number": ""}, follow=True)  # fmt: skip
+    assert 'class="message error"' in refused.content.decode()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+    supervisor_client.post(f"/orders/{order.pk}/shipment/",
+                           {"carrier": "garanta", "tracking_number": "GA-5"})  # fmt: skip
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    tracking_event_record(tracking_number="GA-5", status="delivered", store=store,
+                          at=datetime.fromisoformat("2026-11-24T10:20:00+05:00"))  # fmt: skip
+    supervisor_client.post(f"/orders/{order.pk}/feedback/", {"rating": "4", "comment": "ок"})
+    page = supervisor_client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'id="feedback-given"' in page and "4/5" in page
+    assert 'id="tracking-number">GA-5<' in page
