@@ -94,6 +94,7 @@ api.add_router("/delivery", "orderdesk.delivery.apis.router")
 api.add_router("/products", "orderdesk.catalog.apis.router")
 api.add_router("/reports", "orderdesk.reports.apis.router")
 api.add_router("/dispatches", "orderdesk.fulfilment.apis.router")
+api.add_router("", "orderdesk.shipping.apis.router")
 
 
 @api.exception_handler(ValidationFailed)

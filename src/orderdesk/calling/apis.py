@@ -5,7 +5,7 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import user_of
@@ -108,9 +108,15 @@ def call_heartbeat(request: HttpRequest, lease_id: UUID):
 
 class DecisionIn(Schema):
     id: UUID
-    decision: Literal["confirm", "cancel"]
+    decision: Literal["confirm", "cancel", "redeliver", "return"] = Field(
+        description="confirm or cancel (a confirmation); redeliver or return (a delivery "
+        "problem, result `resolved`)"
+    )
     delivery_date: date | None = None
     reason: str = ""
+    address: dict[str, str] | None = Field(
+        default=None, description="redeliver: the corrected address or recipient fields"
+    )
 
 
 class OutcomeIn(Schema):
@@ -143,6 +149,7 @@ def call_outcome(request: HttpRequest, lease_id: UUID, payload: OutcomeIn):
                 decision=d.decision,
                 delivery_on=d.delivery_date,
                 reason=d.reason,
+                address=d.address,
             )
             for d in payload.orders
         ],

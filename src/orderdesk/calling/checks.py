@@ -36,6 +36,9 @@ APARTMENT_FIELDS = ("street", "house", "entrance", "floor", "intercom")
 class Decision:
     CONFIRM = "confirm"
     CANCEL = "cancel"
+    # a delivery problem's call (`resolved`): deliver again, or send the parcel back
+    REDELIVER = "redeliver"
+    RETURN = "return"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class OrderDecision:
     decision: str
     delivery_on: date | None = None
     reason: str = ""
+    address: dict[str, str] | None = None
 
 
 def check_error(field_name: str, code: str, message: str, **extra: Any) -> dict[str, Any]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "orderdesk.screening",
     "orderdesk.reports",
     "orderdesk.fulfilment",
+    "orderdesk.shipping",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]
@@ -264,3 +265,9 @@ ORDERDESK_WEBHOOKS_CONNECT_TIMEOUT = float(
     os.environ.get("ORDERDESK_WEBHOOKS_CONNECT_TIMEOUT", "5")
 )
 ORDERDESK_WEBHOOKS_TOTAL_TIMEOUT = float(os.environ.get("ORDERDESK_WEBHOOKS_TOTAL_TIMEOUT", "15"))
+
+# Carriers with an adapter (shipping.carriers). CDEK API v2: off without credentials; the base
+# URL points at CDEK's test environment or at a local recording in tests.
+ORDERDESK_CDEK_URL = os.environ.get("ORDERDESK_CDEK_URL", "https://api.cdek.ru")
+ORDERDESK_CDEK_CLIENT_ID = os.environ.get("ORDERDESK_CDEK_CLIENT_ID", "")
+ORDERDESK_CDEK_CLIENT_SECRET = os.environ.get("ORDERDESK_CDEK_CLIENT_SECRET", "")

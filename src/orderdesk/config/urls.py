@@ -15,5 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("", include("orderdesk.shipping.urls")),
     path("", include("orderdesk.workspace.urls")),
 ]

@@ -17,3 +17,5 @@ class StoreEventType(models.TextChoices):
     DELIVERED = "order.delivered", _("Order delivered")
     RETURNED = "order.returned", _("Order returned")
     IN_FULFILMENT = "order.in_fulfilment", _("Order in fulfilment")
+    DELIVERY_PROBLEM = "order.delivery_problem", _("Delivery problem")
+    FEEDBACK = "order.feedback", _("Customer feedback")

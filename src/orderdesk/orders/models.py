@@ -22,7 +22,7 @@ S = OrderStatus
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.NEW: frozenset({S.AWAITING_CONFIRMATION, S.CANCELLED}),
     S.AWAITING_CONFIRMATION: frozenset({S.CONFIRMED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.IN_FULFILMENT, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.IN_FULFILMENT, S.SHIPPED, S.CANCELLED}),
     S.IN_FULFILMENT: frozenset({S.SHIPPED, S.CANCELLED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.RETURNED}),
     S.DELIVERED: frozenset({S.RETURNED}),

@@ -97,6 +97,8 @@ def order_data(
         "updated_at": order.updated_at.isoformat(),
         "tasks": parts.get("tasks", []),
     }
+    for key, value in parts.items():  # what other apps add (shipment, tracking, feedback)
+        data.setdefault(key, value)
     if timeline is not None:
         data["timeline"] = [event_data(event) for event in timeline]
     return data

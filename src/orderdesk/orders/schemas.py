@@ -81,6 +81,36 @@ class CallTaskOut(BaseModel):
     reason: str = Field(description="why the task was opened (free text; empty for a confirmation)")
 
 
+class ShipmentOut(BaseModel):
+    carrier: str = Field(description="the carrier's code")
+    tracking_number: str
+    tracking_url: str = Field(description="the public tracking page of the order")
+    status: str | None = Field(
+        description="the latest tracking status: info_received, in_transit, out_for_delivery, "
+        "failed_attempt, delivered, returned, exception"
+    )
+    status_at: IsoDateTime | None
+    delivered_at: IsoDateTime | None
+    cash_collected: Money | None = Field(description="cash collected on delivery")
+    returned_at: IsoDateTime | None
+    return_reason: str | None
+
+
+class DeliveryProblemOut(BaseModel):
+    reason: str = Field(description="customer_absent, address_not_found, refused, damaged or other")
+    opened_at: IsoDateTime
+    deadline_at: IsoDateTime = Field(description="resolve by")
+    decision: str | None = Field(description="redeliver or return; null while open")
+    decided_at: IsoDateTime | None
+    delivery_date: IsoDate | None = Field(description="the new date of a redelivery")
+
+
+class FeedbackOut(BaseModel):
+    rating: int = Field(ge=1, le=5)
+    comment: str
+    at: IsoDateTime
+
+
 class OrderOut(BaseModel):
     id: UUID
     external_id: str = Field(description="the store's own id of the order")
@@ -103,6 +133,16 @@ class OrderOut(BaseModel):
     created_at: IsoDateTime
     updated_at: IsoDateTime
     tasks: list[CallTaskOut] = Field(description="the order's open call tasks")
+    shipment: ShipmentOut | None = Field(
+        default=None, description="the parcel, once the order is shipped"
+    )
+    delivery_problem: DeliveryProblemOut | None = Field(
+        default=None, description="the latest delivery problem of the parcel"
+    )
+    feedback_url: str | None = Field(
+        default=None, description="the customer's feedback page, once the order is delivered"
+    )
+    feedback: FeedbackOut | None = Field(default=None, description="the customer's answer")
 
 
 class OrderEventOut(BaseModel):

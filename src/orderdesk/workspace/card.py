@@ -38,6 +38,7 @@ from orderdesk.screening.rules import LABELS as RISK_LABELS
 from orderdesk.screening.selectors import screenings_of
 
 from .models import Situation
+from .problems import problem_cards_build
 from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
 
@@ -104,10 +105,11 @@ class CallCard:
     callback_default: datetime | None = None
     window_start: str = ""
     window_end: str = ""
+    problems: list = field(default_factory=list)  # workspace.problems.ProblemCard
 
     @property
     def first(self) -> Order:
-        return self.orders[0].order
+        return self.orders[0].order if self.orders else self.problems[0].order
 
     @property
     def customer(self):
@@ -354,6 +356,9 @@ def call_card_build(
             .select_related("category").order_by("name")[:200]
         ),
     )  # fmt: skip
+    card.problems = problem_cards_build(lease=lease, operator=operator, at=at)
+    in_problems = {pc.order.pk for pc in card.problems}
+    card.other_orders = [o for o in card.other_orders if o.pk not in in_problems]
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)

@@ -34,6 +34,26 @@ class Situation(models.TextChoices):
     BAD_CONNECTION = "bad_connection", _("Bad connection")
     OTHER_RECIPIENT = "other_recipient", _("Voice is not the recipient's")
     CONFIRMED = "confirmed", _("Closing: order confirmed")
+    # A delivery problem's call: one phrase per reason the carrier gave.
+    PROBLEM_CUSTOMER_ABSENT = "problem_customer_absent", _("Delivery problem: customer absent")
+    PROBLEM_ADDRESS_NOT_FOUND = (
+        "problem_address_not_found",
+        _("Delivery problem: address not found"),
+    )
+    PROBLEM_REFUSED = "problem_refused", _("Delivery problem: refused")
+    PROBLEM_DAMAGED = "problem_damaged", _("Delivery problem: damaged")
+    PROBLEM_OTHER = "problem_other", _("Delivery problem: other")
+
+
+PROBLEM_SITUATIONS = frozenset(
+    {
+        Situation.PROBLEM_CUSTOMER_ABSENT,
+        Situation.PROBLEM_ADDRESS_NOT_FOUND,
+        Situation.PROBLEM_REFUSED,
+        Situation.PROBLEM_DAMAGED,
+        Situation.PROBLEM_OTHER,
+    }
+)
 
 
 class SpeechModule(BaseModel):

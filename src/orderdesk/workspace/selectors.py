@@ -18,7 +18,7 @@ from orderdesk.calling.models import (
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, Source
 from orderdesk.stores.models import Store
 
-from .models import ScriptLanguage, ScriptSource, SpeechModule
+from .models import PROBLEM_SITUATIONS, ScriptLanguage, ScriptSource, SpeechModule
 from .speech import speech_fill
 
 
@@ -58,11 +58,17 @@ def speech_modules_for_order(*, order: Order) -> list[SpeechModule]:
     return sorted(chosen.values(), key=lambda m: (m.position, m.situation))
 
 
-def script_for_order(*, order: Order, context: dict[str, object]) -> list[SpeechLine]:
+def script_for_order(
+    *, order: Order, context: dict[str, object], situations: set[str] | None = None
+) -> list[SpeechLine]:
+    """The script of a call: the confirmation's modules, or the `situations` named (a
+    delivery problem's phrase)."""
     return [
         SpeechLine(situation=m.situation, title=m.title, text=speech_fill(m.text, context))
         for m in speech_modules_for_order(order=order)
-    ]
+        if (m.situation in situations if situations is not None
+            else m.situation not in PROBLEM_SITUATIONS)
+    ]  # fmt: skip
 
 
 def stores_supervised_by(*, user: User) -> QuerySet[Store]:

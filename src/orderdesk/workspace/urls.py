@@ -3,8 +3,10 @@ from django.urls import path
 from .views import (
     common,
     customers,
+    delivery,
     dispatches,
     edits,
+    inbound,
     operator,
     orders,
     reports,
@@ -31,6 +33,11 @@ urlpatterns = [
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),
     path("desk/history/", operator.history, name="history"),
+    # delivery: the shipment (supervisors) and the customer's feedback heard on the phone
+    path("orders/<uuid:order_id>/shipment/", delivery.shipment, name="order_shipment"),
+    path("orders/<uuid:order_id>/feedback/", delivery.feedback, name="order_feedback"),
+    # the inbound line: a customer calls in
+    path("inbound/", inbound.inbound, name="inbound"),
     # edits during the call
     path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
     path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),

@@ -31,6 +31,7 @@ from ..checks import (
     check_error,
     outcome_errors,
 )
+from ..extensions import resolution_errors, resolutions_apply
 from ..models import (
     OUTCOME_RESULTS,
     RETRY_RESULTS,
@@ -160,6 +161,8 @@ def _outcome_apply(
         decisions=decisions,
         at=at,
     )
+    if result == CallResult.RESOLVED:
+        errors += resolution_errors(tasks=held.tasks, decisions=decisions, at=at)
     if errors:
         raise ValidationFailed(errors)
     # Read before this call's attempt is recorded: the retry rule adds this one itself.
@@ -273,6 +276,8 @@ def _orders_decide(
     for order, decision in zip(held.orders, chosen, strict=True):
         _order_decide(order=order, decision=decision, operator=operator)
     others = [t for t in held.tasks if t.purpose != CallPurpose.CONFIRMATION]
+    if result == CallResult.RESOLVED:
+        resolutions_apply(tasks=others, decisions=decisions, operator=operator, at=at)
     tasks_move(
         tasks=others,
         state=CallTaskState.DONE,

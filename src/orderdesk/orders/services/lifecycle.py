@@ -163,8 +163,10 @@ def order_update(
     actor: User | None = None,
     actor_label: str = "",
     reason: str = "",
+    redelivery: bool = False,
 ) -> Order:
-    """Edit an open order's details; the timeline keeps every old and new value."""
+    """Edit an open order's details; the timeline keeps every old and new value. A shipped
+    order is edited only for its `redelivery` (a delivery problem's new date or address)."""
     unknown = sorted(set(changes) - ORDER_EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(
@@ -175,7 +177,7 @@ def order_update(
         OrderStatus.NEW,
         OrderStatus.AWAITING_CONFIRMATION,
         OrderStatus.CONFIRMED,
-    ):
+    ) and not (redelivery and order.status == OrderStatus.SHIPPED):
         raise ApplicationError(
             ORDER_NOT_EDITABLE, f"status: a {order.status} order cannot be edited", status_code=409
         )

@@ -9,6 +9,7 @@ def test_event_types_are_the_stable_names():
     assert StoreEventType.values == [
         "order.created", "order.confirmed", "order.cancelled", "order.changed",
         "order.shipped", "order.delivered", "order.returned", "order.in_fulfilment",
+        "order.delivery_problem", "order.feedback",
     ]  # fmt: skip
 
 

@@ -5,9 +5,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orderdesk.accounts.models import User
+from orderdesk.delivery.models import Carrier
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, ViewedVia
 from orderdesk.orders.selectors import customer_open_orders, orders_visible_to_user
 from orderdesk.orders.services import order_view_record
+from orderdesk.shipping.selectors import order_delivery_facts
 
 from ..access import any_staff_view
 from ..selectors import operator_history, queue_tasks_attach
@@ -49,5 +51,11 @@ def order_detail(request: HttpRequest, order_id) -> HttpResponse:
     return render(
         request,
         "workspace/order_detail.html",
-        {"order": order, "other_orders": others, "timeline": order.events.all()},
+        {
+            "order": order,
+            "other_orders": others,
+            "timeline": order.events.all(),
+            "delivery": order_delivery_facts(order=order),
+            "carriers": Carrier.objects.order_by("name"),
+        },
     )

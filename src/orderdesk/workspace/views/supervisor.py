@@ -14,6 +14,7 @@ from orderdesk.calling.models import CallTaskState, Lease
 from orderdesk.calling.selectors import cancel_reasons_for
 from orderdesk.core.errors import ApplicationError
 from orderdesk.orders.selectors import orders_visible_to_user
+from orderdesk.shipping.selectors import problems_open
 
 from ..access import supervisor_view
 from ..selectors import (
@@ -42,6 +43,7 @@ def live_context(request: HttpRequest, error: str = "") -> dict:
         "callbacks": callbacks_due(stores=stores, now=now),
         "unreachable": unreachable,
         "pending": tasks_in_state(stores=stores, state=CallTaskState.PENDING_CHECK),
+        "problems": problems_open(stores=stores),
         "operators": operators,
         "refresh_seconds": LIVE_REFRESH_SECONDS,
         "board_error": error,

@@ -1,0 +1,110 @@
+"""Delivery problems on the screens: the operator's card (reason, deadline in the customer's
+zone, tracking history, the phrase for the reason in the customer's language, the decision),
+the supervisor's live view, and the inbound line that finds a customer by phone."""
+
+from datetime import datetime
+
+import pytest
+
+from orderdesk.calling.models import CallPurpose, CallTask, CallTaskState
+from orderdesk.orders.models import Order, OrderStatus, ViewedVia
+from orderdesk.orders.services import order_status_change
+from orderdesk.shipping.models import DeliveryProblem
+from orderdesk.shipping.services import shipment_record, tracking_event_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def problem_order(make_order, store, work_morning):
+    """Shipped, then the courier found nobody home (the customer speaks Kazakh)."""
+    order = make_order("P-1")
+    order_status_change(order=order, to=OrderStatus.CONFIRMED, actor_label="test")
+    shipment_record(order=order, carrier_code="garanta", tracking_number="GA-900")
+    tracking_event_record(
+        tracking_number="GA-900", status="failed_attempt", reason="customer_absent", store=store,
+        at=datetime.fromisoformat("2026-11-24T10:15:00+05:00"),
+    )  # fmt: skip
+    return order
+
+
+def test_the_card_shows_the_problem_and_resolves_it(problem_order, ready_operator, operator_client):
+    operator_client.post("/desk/next/")
+    page = operator_client.get("/desk/").content.decode()
+    assert 'id="problem-' in page
+    assert 'data-reason="customer_absent"' in page
+    assert "25.11.2026 10:30" in page  # 24 hours later, in the customer's zone
+    assert "Asia/Almaty" in page
+    assert 'data-situation="problem_customer_absent"' in page
+    assert "курьері" in page  # the Kazakh phrase: the customer's language
+    lease_id = CallTask.objects.get(order=problem_order, purpose=CallPurpose.DELIVERY_PROBLEM)
+    lease_id = lease_id.lease_id
+    answer = operator_client.post("/desk/outcome/", {
+        "lease": str(lease_id), "result": "resolved",
+        f"decision_{problem_order.pk}": "redeliver", f"date_{problem_order.pk}": "2026-11-26",
+    })  # fmt: skip
+    assert answer.status_code == 302, answer.content
+    problem = DeliveryProblem.objects.get(order=problem_order)
+    assert (problem.decision, problem.redelivery_on.isoformat()) == ("redeliver", "2026-11-26")
+    assert Order.objects.get(pk=problem_order.pk).delivery_on.isoformat() == "2026-11-26"
+    task = CallTask.objects.get(order=problem_order, purpose=CallPurpose.DELIVERY_PROBLEM)
+    assert task.state == CallTaskState.DONE
+
+
+def test_a_confirmation_card_does_not_show_the_problem_phrases(
+    make_order, ready_operator, operator_client
+):
+    make_order("C-1")
+    operator_client.post("/desk/next/")
+    page = operator_client.get("/desk/").content.decode()
+    assert 'data-situation="greeting"' in page
+    assert "problem_" not in page
+
+
+def test_the_live_view_lists_open_problems_with_their_deadline(problem_order, supervisor_client):
+    page = supervisor_client.get("/live/").content.decode()
+    assert 'id="live-problems"' in page
+    assert "P-1" in page
+    section = page[page.index('id="live-problems"') :]
+    stamp = section.split('<time datetime="', 1)[1].split('"', 1)[0]
+    assert datetime.fromisoformat(stamp) == datetime.fromisoformat("2026-11-25T10:30:00+05:00")
+
+
+def test_the_inbound_line_finds_the_customer_by_phone(
+    problem_order, make_order, operator, operator_client
+):
+    make_order("P-2")
+    page = operator_client.get("/inbound/", {"phone": "8 (701) 123-45-67"}).content.decode()
+    assert "P-1" in page and "P-2" in page
+    assert "GA-900" in page
+    assert 'class="delivery-status"' in page
+    assert problem_order.events.filter(type="viewed", actor=operator).exists()
+    assert problem_order.events.get(type="viewed", actor=operator).data["via"] == ViewedVia.DESK
+    assert (
+        "P-1"
+        not in operator_client.get("/inbound/", {"phone": "+7 702 000 00 00"}).content.decode()
+    )
+    unreadable = operator_client.get("/inbound/", {"phone": "abc"}).content.decode()
+    assert 'role="alert"' in unreadable
+
+
+def test_a_supervisor_records_the_shipment_and_staff_the_feedback(
+    make_order, supervisor_client, store, work_morning
+):
+    order = make_order("S-1")
+    order_status_change(order=order, to=OrderStatus.CONFIRMED, actor_label="test")
+    page = supervisor_client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'id="shipment-form"' in page
+    refused = supervisor_client.post(f"/orders/{order.pk}/shipment/",
+                                     {"carrier": "garanta", "tracking_number": ""}, follow=True)  # fmt: skip
+    assert 'class="message error"' in refused.content.decode()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+    supervisor_client.post(f"/orders/{order.pk}/shipment/",
+                           {"carrier": "garanta", "tracking_number": "GA-5"})  # fmt: skip
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    tracking_event_record(tracking_number="GA-5", status="delivered", store=store,
+                          at=datetime.fromisoformat("2026-11-24T10:20:00+05:00"))  # fmt: skip
+    supervisor_client.post(f"/orders/{order.pk}/feedback/", {"rating": "4", "comment": "ок"})
+    page = supervisor_client.get(f"/orders/{order.pk}/").content.decode()
+    assert 'id="feedback-given"' in page and "4/5" in page
+    assert 'id="tracking-number">GA-5<' in page
