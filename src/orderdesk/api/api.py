@@ -91,6 +91,9 @@ api.add_router("/connections", connections_router)
 api.add_router("/inbound", inbound_router)
 api.add_router("/imports", imports_router)
 api.add_router("/delivery", "orderdesk.delivery.apis.router")
+api.add_router("/orders", "orderdesk.messaging.apis.orders_router")
+api.add_router("/self", "orderdesk.messaging.apis.self_router")
+api.add_router("/messages", "orderdesk.messaging.apis.receipts_router")
 
 
 @api.exception_handler(ValidationFailed)

@@ -98,3 +98,36 @@ def representation_parts_read(orders: Sequence[Order]) -> dict[Any, dict[str, An
         for order_id, values in part(orders).items():
             merged.setdefault(order_id, {}).update(values)
     return merged
+
+
+# (order, event, at) -> True when a message to the customer was queued on some channel.
+CustomerNotice = Callable[[Order, str, datetime], bool]
+
+_customer_notices: list[CustomerNotice] = []
+
+
+def customer_notice(part: CustomerNotice) -> CustomerNotice:
+    """`part(order, event, at)` queues a message to the customer about `event` (one of
+    `CUSTOMER_NOTICE_EVENTS`) and answers whether it did (False: no channel, opted out...)."""
+    return _register(_customer_notices, part)
+
+
+CUSTOMER_NOTICE_EVENTS = (
+    "order_received",
+    "unreachable",
+    "confirmed",
+    "shipped",
+    "out_for_delivery",
+    "delivery_problem",
+    "delivered",
+    "feedback_request",
+)
+
+
+def customer_notify(*, order: Order, event: str, at: datetime) -> bool:
+    """Tell the customer about `event` through whatever messaging is registered; True when
+    some part queued a message."""
+    sent = False
+    for part in _customer_notices:
+        sent = part(order, event, at) or sent
+    return sent

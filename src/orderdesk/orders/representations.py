@@ -96,6 +96,7 @@ def order_data(
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
         "tasks": parts.get("tasks", []),
+        "self_service_url": parts.get("self_service_url"),
     }
     if timeline is not None:
         data["timeline"] = [event_data(event) for event in timeline]

@@ -103,6 +103,11 @@ class OrderOut(BaseModel):
     created_at: IsoDateTime
     updated_at: IsoDateTime
     tasks: list[CallTaskOut] = Field(description="the order's open call tasks")
+    self_service_url: str | None = Field(
+        default=None,
+        description="the customer's private page (confirm, choose a date, complete the address "
+        "or cancel); null when messaging is not installed",
+    )
 
 
 class OrderEventOut(BaseModel):
