@@ -62,6 +62,7 @@ class EmailChannel:
         headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
         if unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email = EmailMessage(
             subject=message.subject,
             body=message.body,

@@ -16,6 +16,7 @@ from orderdesk.calling.checks import (
     CALLBACK_MAX_AHEAD,
     Decision,
     order_confirm_errors,
+    orders_confirmed_by_customer,
 )
 from orderdesk.calling.models import CallAttempt, CallTaskState, Lease
 from orderdesk.calling.rules import pending_check_due, window_next_open
@@ -94,6 +95,8 @@ class CallCard:
     callback_default: datetime | None = None
     window_start: str = ""
     window_end: str = ""
+    # Orders of this call the customer confirmed meanwhile on their private page.
+    confirmed_by_customer: list[Order] = field(default_factory=list)
 
     @property
     def first(self) -> Order:
@@ -344,6 +347,9 @@ def call_card_build(
             .select_related("category").order_by("name")[:200]
         ),
     )  # fmt: skip
+    held_now = {str(o.pk) for o in held}
+    by_customer = orders_confirmed_by_customer(order_ids=sorted(held_ids - held_now))
+    card.confirmed_by_customer = [o for o in everything if str(o.pk) in by_customer]
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)

@@ -26,7 +26,7 @@ from orderdesk.calling.selectors import calling_policies_for, holidays_for
 from orderdesk.orders.extensions import CUSTOMER_NOTICE_EVENTS, representation_parts_read
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 
-from ..channels import adapter_for
+from ..channels import ADAPTERS, adapter_for
 from ..links import self_service_url, unsubscribe_url
 from ..models import Channel, Direction, Message, MessageStatus, MessageTemplate, StoreMessaging
 from ..rendering import text_render
@@ -49,6 +49,8 @@ def order_notice_queue(order: Order, event: str, at: datetime) -> bool:
     """Registered with orders.extensions.customer_notice: one order, one event."""
     if event not in CUSTOMER_NOTICE_EVENTS:
         raise ValueError(f"not a customer notice event: {event}")
+    if event == "unreachable":
+        return bool(unreachable_notices_queue(orders=[order], at=at))
     return bool(notices_queue(orders=[order], event=event, at=at))
 
 
@@ -65,9 +67,9 @@ def status_notice_queue(order: Order, previous: str, at: datetime) -> None:
         notices_queue(orders=[order], event="confirmed", at=at)
 
 
-def unreachable_notices_queue(*, orders: Sequence[Order], at: datetime) -> None:
-    """After a failed call: "could not reach you" once the confirmation call has failed the
-    store's number of times (the key keeps it to one message)."""
+def unreachable_notices_queue(*, orders: Sequence[Order], at: datetime) -> list[Message]:
+    """After a failed call (calling announces each one): "could not reach you" once the
+    confirmation call has failed the store's number of times (the key keeps it to one)."""
     settings_by_store = messaging_settings_for(store_ids={o.store_id for o in orders})
     counts = dict(
         CallTask.objects.filter(
@@ -80,8 +82,7 @@ def unreachable_notices_queue(*, orders: Sequence[Order], at: datetime) -> None:
         if order.status == OrderStatus.AWAITING_CONFIRMATION
         and counts.get(order.pk, 0) >= settings_by_store[order.store_id].unreachable_after_attempts
     ]
-    if due:
-        notices_queue(orders=due, event="unreachable", at=at)
+    return notices_queue(orders=due, event="unreachable", at=at) if due else []
 
 
 @transaction.atomic(savepoint=False)
@@ -94,6 +95,8 @@ def notices_queue(
 ) -> list[Message]:
     """Queue `event`'s message for each order (see the module's rules); answers the messages
     queued or already there. `skip_channels`: channels already tried (a fallback)."""
+    if not any(adapter.is_configured() for adapter in ADAPTERS.values()):
+        return []  # a deployment without any channel: nothing to queue, nothing to read
     store_ids = {order.store_id for order in orders}
     settings_by_store = messaging_settings_for(store_ids=store_ids)
     orders = [o for o in orders if settings_by_store[o.store_id].is_enabled]

@@ -12,7 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orderdesk.calling.checks import APARTMENT_FIELDS, check_error, reason_errors
+from orderdesk.calling.checks import (
+    APARTMENT_FIELDS,
+    CUSTOMER_ACTOR,
+    check_error,
+    reason_errors,
+)
 from orderdesk.calling.selectors import calling_policy_get
 from orderdesk.calling.services import order_confirm, order_confirm_errors
 from orderdesk.core.errors import ApplicationError, NotFoundError, ValidationFailed
@@ -26,7 +31,6 @@ SELF_SERVICE_NOT_FOUND = "self_service_not_found"
 ORDER_ALREADY_DECIDED = "order_already_decided"
 DELIVERY_DATE_MISSING = "delivery_date_missing"
 ADDRESS_FIELD_TOO_LONG = "address_field_too_long"
-CUSTOMER_ACTOR = "customer"
 ADDRESS_FIELDS = (*APARTMENT_FIELDS, "apartment")
 
 

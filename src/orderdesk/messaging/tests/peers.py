@@ -1,6 +1,7 @@
 """The local peers the channels talk to in tests: a real SMTP server (aiosmtpd) and an HTTP
 receiver standing for the SMS provider, both on loopback."""
 
+import asyncio
 import json
 import socket
 import threading
@@ -22,9 +23,16 @@ class SmtpPeer:
     def __init__(self) -> None:
         self.mails: list = []
         self.refuse: set[str] = set()
+        self.sessions = 0  # MAIL FROM commands seen
+        self.stall = 0.0  # seconds to wait before answering DATA (a slow server)
         peer = self
 
         class Handler:
+            async def handle_MAIL(self, server, session, envelope, address, mail_options):
+                peer.sessions += 1
+                envelope.mail_from = address
+                return "250 OK"
+
             async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
                 if address in peer.refuse:
                     return "550 5.1.1 no such mailbox"
@@ -32,6 +40,14 @@ class SmtpPeer:
                 return "250 OK"
 
             async def handle_DATA(self, server, session, envelope):
+                if peer.stall:
+                    await asyncio.sleep(peer.stall)
+                    if (
+                        session.peer is None
+                        or server.transport is None
+                        or server.transport.is_closing()
+                    ):
+                        return "451 client gone"
                 mail = message_from_bytes(envelope.original_content, policy=policy.default)
                 peer.mails.append(mail)
                 return "250 Message accepted for delivery"

@@ -54,7 +54,12 @@ def test_sms_posts_the_generic_provider_json_with_the_bearer_token(channels):
 
 @pytest.mark.parametrize(
     ("answer", "status"),
-    [(400, SendStatus.FAILED), (422, SendStatus.FAILED), (429, SendStatus.RETRY), (503, SendStatus.RETRY)],
+    [
+        (400, SendStatus.FAILED),
+        (422, SendStatus.FAILED),
+        (429, SendStatus.RETRY),
+        (503, SendStatus.RETRY),
+    ],
 )
 def test_sms_provider_refusal_or_trouble(channels, answer, status):
     _smtp, sms = channels
