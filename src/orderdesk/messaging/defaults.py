@@ -168,3 +168,16 @@ DEFAULT_TEMPLATES: dict[str, tuple[bool, dict[str, tuple[str, str]]]] = {
         },
     ),
 }
+
+
+def default_templates_install(template_model) -> None:
+    """Write the shipped templates (store empty), keeping none of an older text; `template_model`
+    is the model as a migration or the running code has it."""
+    for event, (required, texts) in DEFAULT_TEMPLATES.items():
+        for language, (subject, body) in texts.items():
+            template_model.objects.update_or_create(
+                store=None,
+                event=event,
+                language=language,
+                defaults={"subject": subject, "body": body, "is_legally_required": required},
+            )

@@ -2,17 +2,9 @@ from django.db import migrations
 
 
 def templates_load(apps, schema_editor):
-    from orderdesk.messaging.defaults import DEFAULT_TEMPLATES
+    from orderdesk.messaging.defaults import default_templates_install
 
-    MessageTemplate = apps.get_model("messaging", "MessageTemplate")
-    for event, (required, texts) in DEFAULT_TEMPLATES.items():
-        for language, (subject, body) in texts.items():
-            MessageTemplate.objects.update_or_create(
-                store=None,
-                event=event,
-                language=language,
-                defaults={"subject": subject, "body": body, "is_legally_required": required},
-            )
+    default_templates_install(apps.get_model("messaging", "MessageTemplate"))
 
 
 def templates_unload(apps, schema_editor):

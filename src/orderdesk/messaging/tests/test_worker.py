@@ -14,7 +14,8 @@ import pytest
 from django.test import override_settings
 
 from orderdesk.core.tests.test_workers_shared import _database_url
-from orderdesk.messaging.models import Message, MessageStatus, StoreMessaging
+from orderdesk.messaging.defaults import default_templates_install
+from orderdesk.messaging.models import Message, MessageStatus, MessageTemplate, StoreMessaging
 from orderdesk.orders.services import orders_intake
 from orderdesk.stores.services import store_create
 
@@ -69,6 +70,7 @@ def worker_start(transactional_db, tmp_path):
 
 
 def _intake(smtp_port: int, external_id: str, make_payload):
+    default_templates_install(MessageTemplate)  # an earlier transactional test emptied the table
     store, _key = store_create(name="Мебель Плюс", slug=f"mebel-{external_id.lower()}")
     # Speed to first contact is measured at any hour: the calling window is not the subject.
     StoreMessaging.objects.create(
@@ -122,12 +124,15 @@ def test_order_received_leaves_within_60_seconds_of_intake(
 
 
 def test_a_worker_killed_mid_send_leaves_the_message_to_the_next_which_sends_it_once(
-    worker_start, smtp_slow, make_payload
+    worker_start, smtp_slow, make_payload, tmp_path
 ):
     smtp_slow.stall = 30.0  # the server takes its time: the worker is killed while it waits
     first = worker_start(smtp_slow.port)
     order = _intake(smtp_slow.port, "CRASH-1", make_payload)
-    assert _wait(lambda: smtp_slow.sessions, 60)
+    assert _wait(lambda: smtp_slow.sessions, 60), (
+        Message.objects.filter(order=order).values("status", "not_before", "attempts", "error"),
+        (tmp_path / "worker1.log").read_text()[-3000:],
+    )
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     assert smtp_slow.mails == []
