@@ -78,7 +78,7 @@ def order_messages(request: HttpRequest, order_id: UUID):
 @self_router.get(
     "/{token}",
     auth=None,
-    response={200: SelfServiceOut, **error_responses(404)},
+    response={200: SelfServiceOut, **error_responses(404, 422)},
     summary="The customer's private page: the order, the dates allowed, what is missing",
     description="No credentials: the signed token is the credential. 404 when it is forged "
     "or expired.",
