@@ -95,6 +95,9 @@ api.add_router("/products", "orderdesk.catalog.apis.router")
 api.add_router("/reports", "orderdesk.reports.apis.router")
 api.add_router("/dispatches", "orderdesk.fulfilment.apis.router")
 api.add_router("", "orderdesk.shipping.apis.router")
+api.add_router("/orders", "orderdesk.messaging.apis.orders_router")
+api.add_router("/self", "orderdesk.messaging.apis.self_router")
+api.add_router("/messages", "orderdesk.messaging.apis.receipts_router")
 
 
 @api.exception_handler(ValidationFailed)

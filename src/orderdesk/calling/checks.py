@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orderdesk.delivery.selectors import order_delivery_date_errors
-from orderdesk.orders.models import Order
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 
 from .models import CallAttempt, CallingPolicy, CallResult
 from .rules import window_next_open
@@ -29,6 +29,9 @@ DECISION_INVALID = "decision_invalid"
 DECISION_UNKNOWN_ORDER = "decision_unknown_order"
 ADDRESS_FIELD_MISSING = "address_field_required_for_apartment"
 ADDRESS_CHECK_REQUIRED = "address_check_required"
+ORDER_CONFIRMED_BY_CUSTOMER = "order_confirmed_by_customer"
+# The actor label of a change the customer made themselves (their private page).
+CUSTOMER_ACTOR = "customer"
 CALLBACK_MAX_AHEAD = timedelta(days=30)
 APARTMENT_FIELDS = ("street", "house", "entrance", "floor", "intercom")
 
@@ -140,11 +143,19 @@ def decision_errors(
 ) -> list[dict[str, Any]]:
     held = {str(order.pk): order for order in orders}
     given = {str(d.order_id): d for d in decisions}
+    by_customer = orders_confirmed_by_customer(order_ids=[oid for oid in given if oid not in held])
     errors = [
-        check_error(f"orders[{oid}]", DECISION_UNKNOWN_ORDER, _("This order is not in this call."))
+        check_error(
+            f"orders[{oid}]", ORDER_CONFIRMED_BY_CUSTOMER,
+            _("Confirmed by the customer meanwhile, on their private page."), order=oid,
+        )
+        if oid in by_customer
+        else check_error(
+            f"orders[{oid}]", DECISION_UNKNOWN_ORDER, _("This order is not in this call.")
+        )
         for oid in given
         if oid not in held
-    ]
+    ]  # fmt: skip
     for oid, order in held.items():
         decision = given.get(oid)
         if decision is None:
@@ -190,6 +201,21 @@ def order_confirm_errors(
     day = delivery_on or order.delivery_on or order.requested_delivery_on
     errors += order_delivery_date_errors(order=order, delivery_on=day, at=at)
     return errors
+
+
+def orders_confirmed_by_customer(*, order_ids: Sequence[str]) -> set[str]:
+    """Which of these orders the customer confirmed themselves (an operator who held the call
+    meanwhile is told so, not that the order is unknown)."""
+    if not order_ids:
+        return set()
+    rows = OrderEvent.objects.filter(
+        order_id__in=list(order_ids),
+        order__status=OrderStatus.CONFIRMED,
+        type=OrderEventType.STATUS_CHANGED,
+        actor_label=CUSTOMER_ACTOR,
+        data__to=OrderStatus.CONFIRMED,
+    ).values_list("order_id", flat=True)
+    return {str(order_id) for order_id in rows}
 
 
 def _address_check_asked(order: Order) -> bool:

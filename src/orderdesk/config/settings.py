@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "orderdesk.reports",
     "orderdesk.fulfilment",
     "orderdesk.shipping",
+    "orderdesk.messaging",
     "orderdesk.workspace",
     "orderdesk.demo",
 ]
@@ -271,3 +272,18 @@ ORDERDESK_WEBHOOKS_TOTAL_TIMEOUT = float(os.environ.get("ORDERDESK_WEBHOOKS_TOTA
 ORDERDESK_CDEK_URL = os.environ.get("ORDERDESK_CDEK_URL", "https://api.cdek.ru")
 ORDERDESK_CDEK_CLIENT_ID = os.environ.get("ORDERDESK_CDEK_CLIENT_ID", "")
 ORDERDESK_CDEK_CLIENT_SECRET = os.environ.get("ORDERDESK_CDEK_CLIENT_SECRET", "")
+# Messages to customers. E-mail over SMTP with Django's settings; without EMAIL_HOST the e-mail
+# channel is off. The generic HTTP SMS provider is on when ORDERDESK_SMS_URL is set.
+# ORDERDESK_PUBLIC_URL is the base of every link sent (the private self-service page).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "15"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "orderdesk@localhost")
+ORDERDESK_SMS_URL = os.environ.get("ORDERDESK_SMS_URL", "")
+ORDERDESK_SMS_TOKEN = os.environ.get("ORDERDESK_SMS_TOKEN", "")
+ORDERDESK_SMS_TIMEOUT = float(os.environ.get("ORDERDESK_SMS_TIMEOUT", "15"))
+ORDERDESK_PUBLIC_URL = os.environ.get("ORDERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from orderdesk.api.api import api
+from orderdesk.messaging import views as messaging_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,5 +17,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("", include("orderdesk.shipping.urls")),
+    # The customer's private page and the unsubscribe link (no sign-in: the token is the key).
+    path("o/<str:token>", messaging_views.self_service_page, name="self_service"),
+    path("m/unsubscribe/<str:token>", messaging_views.unsubscribe_page, name="unsubscribe"),
     path("", include("orderdesk.workspace.urls")),
 ]

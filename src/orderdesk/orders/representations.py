@@ -96,6 +96,7 @@ def order_data(
         "created_at": order.created_at.isoformat(),
         "updated_at": order.updated_at.isoformat(),
         "tasks": parts.get("tasks", []),
+        "self_service_url": parts.get("self_service_url"),
     }
     for key, value in parts.items():  # what other apps add (shipment, tracking, feedback)
         data.setdefault(key, value)

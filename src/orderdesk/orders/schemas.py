@@ -143,6 +143,11 @@ class OrderOut(BaseModel):
         default=None, description="the customer's feedback page, once the order is delivered"
     )
     feedback: FeedbackOut | None = Field(default=None, description="the customer's answer")
+    self_service_url: str | None = Field(
+        default=None,
+        description="the customer's private page (confirm, choose a date, complete the address "
+        "or cancel); null when messaging is not installed",
+    )
 
 
 class OrderEventOut(BaseModel):

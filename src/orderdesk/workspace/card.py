@@ -16,6 +16,7 @@ from orderdesk.calling.checks import (
     CALLBACK_MAX_AHEAD,
     Decision,
     order_confirm_errors,
+    orders_confirmed_by_customer,
 )
 from orderdesk.calling.models import CallAttempt, CallTaskState, Lease
 from orderdesk.calling.rules import pending_check_due, window_next_open
@@ -106,6 +107,8 @@ class CallCard:
     window_start: str = ""
     window_end: str = ""
     problems: list = field(default_factory=list)  # workspace.problems.ProblemCard
+    # Orders of this call the customer confirmed meanwhile on their private page.
+    confirmed_by_customer: list[Order] = field(default_factory=list)
 
     @property
     def first(self) -> Order:
@@ -359,6 +362,9 @@ def call_card_build(
     card.problems = problem_cards_build(lease=lease, operator=operator, at=at)
     in_problems = {pc.order.pk for pc in card.problems}
     card.other_orders = [o for o in card.other_orders if o.pk not in in_problems]
+    held_now = {str(o.pk) for o in held}
+    by_customer = orders_confirmed_by_customer(order_ids=sorted(held_ids - held_now))
+    card.confirmed_by_customer = [o for o in everything if str(o.pk) in by_customer]
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)

@@ -75,6 +75,7 @@ def world(store_and_key, operator_and_token, store, settings):
         "order_id": created.json()["id"],
         "endpoint_id": str(endpoint.pk),
         "supervisor_id": supervisor.pk,
+        "self_token": created.json()["self_service_url"].rsplit("/o/", 1)[1],
     }
 
 
@@ -135,6 +136,23 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             {"platform": "json", "secret": SECRET, "name": "shop", "api_key_name": "key"},
         ),
         ("store", "POST", "/api/v1/customers/erase", {"phone": "+7 701 000 00 00"}),
+        (
+            "store",
+            "POST",
+            f"/api/v1/self/{world['self_token']}/confirm",
+            {
+                "delivery_date": "2026-11-25",
+                "address": {"street": "Абая", "entrance": "2", "intercom": "25К"},
+                "time_wish": "after 18:00",
+            },
+        ),
+        ("store", "POST", f"/api/v1/self/{world['self_token']}/cancel", {"reason": "duplicate"}),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/receipts/sms",
+            {"id": str(uuid.uuid4()), "status": "delivered", "error": "none"},
+        ),
     ]
 
 
@@ -157,7 +175,9 @@ def _template(path: str) -> str:
     names = {"webhooks": "endpoint_id", "calls": "lease_id", "orders": "order_id"}
     parts = path.split("/")
     for index, part in enumerate(parts):
-        if len(part) == 36 and part.count("-") == 4:
+        if parts[index - 1] == "self":  # the customer's private token
+            parts[index] = "{token}"
+        elif len(part) == 36 and part.count("-") == 4:
             parts[index] = "{" + names[parts[index - 1]] + "}"
     return "/".join(parts)
 

@@ -10,6 +10,8 @@ Claim and lease:
 Outcome:
 - `call_outcome_record(*, lease_id, operator, result, notes="", callback_at=None,
   personal=False, reason="", decisions=(), at=None) -> OutcomeResult`
+- `order_confirm(*, order, delivery_on, actor=None, actor_label="", data=None) -> Order`: the
+  one confirmation (the outcome's and the customer's page), after `order_confirm_errors`
 - the checks and their error codes: `calling.checks` (re-exported here)
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
@@ -52,7 +54,7 @@ from .operators import (
     OPERATOR_STATE_INVALID,
     operator_state_set,
 )
-from .outcomes import OutcomeResult, call_outcome_record
+from .outcomes import OutcomeResult, call_outcome_record, order_confirm
 from .supervision import (
     LEASE_NOT_LIVE,
     OPERATOR_NOT_ELIGIBLE,
@@ -120,6 +122,7 @@ __all__ = [
     "leases_expire",
     "operator_state_set",
     "order_call_requeue",
+    "order_confirm",
     "order_confirm_errors",
     "order_unreachable_decide",
     "pending_checks_release",

@@ -8,7 +8,7 @@ returns the first recording (`replayed`) and changes nothing again."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.orders.extensions import customer_notify
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 from orderdesk.orders.services import actor_label_of, order_status_change
 
@@ -193,8 +194,24 @@ def _outcome_apply(
         ]  # fmt: skip
         _tasks_place(tasks=held.tasks, places=places, lease=lease, result=result,
                      operator=operator, at=at)  # fmt: skip
+        if result in RETRY_RESULTS:
+            _unreachable_notify(tasks=held.tasks, at=at)
     _call_end_record(attempt=attempt, held=held, lease=lease, operator=operator, at=at)
     return OutcomeResult(attempt=attempt, lease=lease)
+
+
+def _unreachable_notify(*, tasks: list[CallTask], at: datetime) -> None:
+    """A failed confirmation call may be worth a message to the customer ("we could not
+    reach you", with their private link): the messaging part decides, by the store's count
+    of failed calls (orders.extensions.customer_notify)."""
+    order_ids = [t.order_id for t in tasks if t.purpose == CallPurpose.CONFIRMATION]
+    if not order_ids:
+        return
+    orders = Order.objects.filter(
+        pk__in=order_ids, status=OrderStatus.AWAITING_CONFIRMATION
+    ).select_related("store", "customer", "locality", "carrier")
+    for order in orders:
+        customer_notify(order=order, event="unreachable", at=at)
 
 
 def _held_lock(*, lease: Lease, deciding: bool) -> Held:
@@ -288,15 +305,32 @@ def _orders_decide(
     )
 
 
+def order_confirm(
+    *,
+    order: Order,
+    delivery_on: date | None,
+    actor: User | None = None,
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+) -> Order:
+    """The one confirmation of an order, after `order_confirm_errors` found nothing: by a
+    call's outcome or by the customer on their private page. The agreed date is set, the
+    address check is done with, and the status change closes the confirmation call (whoever
+    holds it meanwhile finds the order confirmed)."""
+    day = delivery_on or order.delivery_on or order.requested_delivery_on
+    return order_status_change(
+        order=order,
+        to=OrderStatus.CONFIRMED,
+        actor=actor,
+        actor_label=actor_label,
+        extra_fields={"delivery_on": day, "needs_address_check": False},
+        data=data,
+    )
+
+
 def _order_decide(*, order: Order, decision: OrderDecision, operator: User) -> None:
     if decision.decision == Decision.CONFIRM:
-        day = decision.delivery_on or order.delivery_on or order.requested_delivery_on
-        order_status_change(
-            order=order,
-            to=OrderStatus.CONFIRMED,
-            actor=operator,
-            extra_fields={"delivery_on": day, "needs_address_check": False},
-        )
+        order_confirm(order=order, delivery_on=decision.delivery_on, actor=operator)
     else:
         order_status_change(
             order=order, to=OrderStatus.CANCELLED, actor=operator, reason=decision.reason

@@ -1,0 +1,154 @@
+"""Messaging's routers: an order's messages, the customer's private page as JSON, and the SMS
+provider's delivery receipts."""
+
+import hmac
+from uuid import UUID
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+
+from orderdesk.accounts.principals import principal_of
+from orderdesk.core.errors import ApplicationError
+from orderdesk.core.schemas import error_responses
+from orderdesk.orders.models import ViewedVia
+from orderdesk.orders.selectors import order_get
+from orderdesk.orders.services import order_view_record
+
+from .models import Message
+from .schemas import (
+    MessagesOut,
+    ReceiptIn,
+    ReceiptOut,
+    SelfCancelIn,
+    SelfConfirmIn,
+    SelfServiceOut,
+)
+from .selectors import order_messages_list, self_service_data
+from .services.self_service import (
+    self_service_cancel,
+    self_service_confirm,
+    self_service_order_get,
+)
+from .services.sending import message_receipt_record
+
+orders_router = Router(tags=["messages"])
+self_router = Router(tags=["self-service"])
+receipts_router = Router(tags=["messages"])
+RECEIPT_UNAUTHENTICATED = "receipt_unauthenticated"
+MESSAGE_NOT_FOUND = "message_not_found"
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def message_data(message: Message) -> dict:
+    return {
+        "id": str(message.pk),
+        "direction": message.direction,
+        "channel": message.channel,
+        "template": message.event,
+        "to": message.to,
+        "status": message.status,
+        "subject": message.subject,
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+        "not_before": message.not_before.isoformat(),
+        "sent_at": _iso(message.sent_at),
+        "delivered_at": _iso(message.delivered_at),
+        "error": message.error,
+    }
+
+
+@orders_router.get(
+    "/{order_id}/messages",
+    response={200: MessagesOut, **error_responses(401, 404, 422)},
+    summary="The order's messages to and from the customer, oldest first",
+)
+def order_messages(request: HttpRequest, order_id: UUID):
+    principal = principal_of(request)
+    order = order_get(order_id=order_id, store=principal.store, user=principal.user)
+    if principal.user is not None:
+        order_view_record(order=order, actor=principal.user, via=ViewedVia.API)
+    return {"items": [message_data(m) for m in order_messages_list(order=order)]}
+
+
+@self_router.get(
+    "/{token}",
+    auth=None,
+    response={200: SelfServiceOut, **error_responses(404, 422)},
+    summary="The customer's private page: the order, the dates allowed, what is missing",
+    description="No credentials: the signed token is the credential. 404 when it is forged "
+    "or expired.",
+)
+def self_service(request: HttpRequest, token: str):
+    order = self_service_order_get(token=token)
+    return self_service_data(order=order, now=timezone.now())
+
+
+@self_router.post(
+    "/{token}/confirm",
+    auth=None,
+    response={200: SelfServiceOut, **error_responses(404, 409, 413, 422)},
+    summary="The customer confirms: a delivery date among the allowed, the address, a wish",
+    description="The same checks as a call's confirmation (422 naming each field); 409 when "
+    "the order is already confirmed or cancelled.",
+)
+def self_service_confirm_api(request: HttpRequest, token: str, payload: SelfConfirmIn):
+    order = self_service_order_get(token=token)
+    address = payload.address.model_dump(exclude_none=True) if payload.address else {}
+    self_service_confirm(
+        order=order,
+        delivery_on=payload.delivery_date,
+        address=address,
+        time_wish=payload.time_wish,
+    )
+    return self_service_data(order=self_service_order_get(token=token), now=timezone.now())
+
+
+@self_router.post(
+    "/{token}/cancel",
+    auth=None,
+    response={200: SelfServiceOut, **error_responses(404, 409, 413, 422)},
+    summary="The customer cancels, with a reason from the store's list",
+)
+def self_service_cancel_api(request: HttpRequest, token: str, payload: SelfCancelIn):
+    order = self_service_order_get(token=token)
+    self_service_cancel(order=order, reason=payload.reason)
+    return self_service_data(order=self_service_order_get(token=token), now=timezone.now())
+
+
+def _sms_provider_authenticated(request: HttpRequest) -> bool:
+    token = settings.ORDERDESK_SMS_TOKEN
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+
+
+@receipts_router.post(
+    "/receipts/sms",
+    auth=None,
+    response={200: ReceiptOut, **error_responses(401, 404, 413, 422)},
+    summary="The SMS provider's delivery receipt (sent, delivered, failed) for a message",
+    description="Authenticated with the provider's own token: `Authorization: Bearer "
+    "$ORDERDESK_SMS_TOKEN`. A `failed` receipt sends the message's event on the customer's "
+    "next channel. Repeats change nothing.",
+)
+def sms_receipt(request: HttpRequest, payload: ReceiptIn):
+    if not _sms_provider_authenticated(request):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid provider token", status_code=401
+        )
+    try:
+        message_id = UUID(payload.id)
+    except ValueError:
+        message_id = None
+    message = (
+        message_receipt_record(message_id=message_id, status=payload.status, error=payload.error)
+        if message_id
+        else None
+    )
+    if message is None:
+        raise ApplicationError(MESSAGE_NOT_FOUND, "id: no such message", status_code=404)
+    return {"id": str(message.pk), "status": message.status}

@@ -1,0 +1,93 @@
+"""The local peers the channels talk to in tests: a real SMTP server (aiosmtpd) and an HTTP
+receiver standing for the SMS provider, both on loopback."""
+
+import asyncio
+import json
+import socket
+import threading
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SmtpPeer:
+    """A real SMTP server; `mails` holds each accepted message, parsed."""
+
+    def __init__(self) -> None:
+        self.mails: list = []
+        self.refuse: set[str] = set()
+        self.sessions = 0  # MAIL FROM commands seen
+        self.stall = 0.0  # seconds to wait before answering DATA (a slow server)
+        peer = self
+
+        class Handler:
+            async def handle_MAIL(self, server, session, envelope, address, mail_options):
+                peer.sessions += 1
+                envelope.mail_from = address
+                return "250 OK"
+
+            async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+                if address in peer.refuse:
+                    return "550 5.1.1 no such mailbox"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                if peer.stall:
+                    await asyncio.sleep(peer.stall)
+                    if (
+                        session.peer is None
+                        or server.transport is None
+                        or server.transport.is_closing()
+                    ):
+                        return "451 client gone"
+                mail = message_from_bytes(envelope.original_content, policy=policy.default)
+                peer.mails.append(mail)
+                return "250 Message accepted for delivery"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def close(self) -> None:
+        self.controller.stop()
+
+
+class SmsPeer:
+    """The generic HTTP SMS provider: records each request's JSON and headers; answers
+    `status` (200 with `{"id": "prov-<n>"}` by default)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.status = 200
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                peer.requests.append({"json": json.loads(body), "headers": dict(self.headers)})
+                answer = json.dumps({"id": f"prov-{len(peer.requests)}"}).encode()
+                self.send_response(peer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
