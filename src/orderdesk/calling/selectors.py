@@ -20,9 +20,11 @@ from .models import (
     OPEN_STATES,
     TIER_CONDITIONS,
     WAITING_STATES,
+    AddressCheck,
     CallAttempt,
     CallingPolicy,
     CallPurpose,
+    CallResult,
     CallTask,
     CallTaskState,
     Lease,
@@ -501,3 +503,23 @@ def customer_calls_export(orders: Sequence[Order]) -> dict[str, list[dict[str, A
             for t in tasks
         ],
     }
+
+
+@dataclass(frozen=True)
+class AddressCheckState:
+    """An order's out-of-city check: the latest answer (None: not answered yet) and when the
+    last call parked it as a pending check (None: never asked in a call)."""
+
+    answer: AddressCheck | None
+    asked_at: datetime | None
+
+
+def address_check_state(*, order: Order) -> AddressCheckState:
+    answer = AddressCheck.objects.filter(order=order).order_by("-checked_at", "-id").first()
+    asked_at = (
+        CallAttempt.objects.filter(orders=order, result=CallResult.PENDING_CHECK)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    return AddressCheckState(answer=answer, asked_at=asked_at)

@@ -234,7 +234,8 @@ def _tasks_count_attempt(*, tasks: list[CallTask], lease: Lease) -> None:
 def _call_end_record(
     *, attempt: CallAttempt, held: Held, lease: Lease, operator: User, at: datetime
 ) -> None:
-    """The attempt on each order's timeline, the lease ended, the operator ready."""
+    """The attempt on each order's timeline, the lease ended, the operator back in the state
+    they chose (ready, or the pause they asked for during the call)."""
     order_ids = list(dict.fromkeys(task.order_id for task in held.tasks))
     OrderEvent.objects.bulk_create(
         OrderEvent(
@@ -249,7 +250,12 @@ def _call_end_record(
     )
     lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
     lease.save(update_fields=["ended_at", "end_reason"])
-    operator_state_set(operator=operator, state=OperatorState.READY, at=at)
+    operator_state_set(
+        operator=operator,
+        state=lease.then_state or OperatorState.READY,
+        pause_code=lease.then_pause_code,
+        at=at,
+    )
 
 
 def _orders_decide(

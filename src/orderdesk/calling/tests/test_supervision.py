@@ -23,6 +23,7 @@ from orderdesk.calling.services import (
     lease_reassign,
     lease_release,
     leases_expire,
+    operator_state_set,
     order_call_requeue,
     order_unreachable_decide,
 )
@@ -146,6 +147,7 @@ def test_reassign_makes_a_personal_callback_due_now(
         },
     )
     assert CallAttempt.objects.get(lease_id=claim.lease.pk).result == CallResult.ABANDONED
+    operator_state_set(operator=operator, state=OperatorState.READY)  # back from the lost call
     assert call_next_claim(operator=operator) is None
     # The released call never reached the customer: no minimum gap before op2 dials.
     taken = call_next_claim(operator=operator2)
