@@ -48,6 +48,11 @@ urlpatterns = [
         supervisor.unreachable_decide,
         name="unreachable_decide",
     ),
+    path(
+        "live/orders/<uuid:order_id>/address-check/",
+        supervisor.address_check,
+        name="address_check",
+    ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]
