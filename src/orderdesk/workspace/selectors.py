@@ -19,7 +19,7 @@ from orderdesk.orders.models import Order, OrderEvent, OrderEventType, Source
 from orderdesk.stores.models import Store
 
 from .models import ScriptLanguage, ScriptSource, SpeechModule
-from .speech import speech_fill
+from .speech import speech_complete, speech_fill
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,12 @@ def speech_modules_for_order(*, order: Order) -> list[SpeechModule]:
 
 
 def script_for_order(*, order: Order, context: dict[str, object]) -> list[SpeechLine]:
+    """The phrases the operator may say now: a phrase naming data this call does not have (a
+    cut-off for a carrier without one) is not offered, rather than read out with a gap."""
     return [
         SpeechLine(situation=m.situation, title=m.title, text=speech_fill(m.text, context))
         for m in speech_modules_for_order(order=order)
+        if speech_complete(m.text, context)
     ]
 
 
