@@ -13,10 +13,11 @@ from django.db.models import Case, Q, QuerySet, Value, When
 
 from orderdesk.accounts.models import User
 from orderdesk.core.sql import instance_from_row, model_columns, sql_fetch
-from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus
+from orderdesk.orders.models import OPEN_STATUSES, Customer, Order, OrderStatus
 from orderdesk.stores.models import Store
 
 from .models import (
+    NOT_CONTACTED_RESULTS,
     OPEN_STATES,
     TIER_CONDITIONS,
     WAITING_STATES,
@@ -28,6 +29,7 @@ from .models import (
     CallTask,
     CallTaskState,
     Lease,
+    LeaseEnd,
     OperatorState,
     OperatorStateSlice,
     QueueTier,
@@ -523,3 +525,22 @@ def address_check_state(*, order: Order) -> AddressCheckState:
         .first()
     )
     return AddressCheckState(answer=answer, asked_at=asked_at)
+
+
+def phone_gap_until(*, customer_id: int, policy: CallingPolicy, at: datetime) -> datetime | None:
+    """When the store's minimum gap since the last call to this customer's phone (any store)
+    ends, if it is still running at `at`: what a claim would wait for (services.leases, the
+    same attempts counted)."""
+    if not policy.min_gap_minutes:
+        return None
+    phone = Customer.objects.filter(pk=customer_id).values("phone")
+    last = (
+        CallAttempt.objects.filter(customer__phone__in=phone)
+        .exclude(lease__end_reason=LeaseEnd.RELEASED, result__in=NOT_CONTACTED_RESULTS)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    if last is None or last + policy.min_gap <= at:
+        return None
+    return last + policy.min_gap

@@ -22,7 +22,7 @@ from orderdesk.orders.services import (
 )
 
 from ..models import OPEN_STATES, CallPurpose, CallTask, CallTaskState, Lease, LeaseEnd
-from ..selectors import cancel_reasons_for
+from ..selectors import calling_policy_get, cancel_reasons_for, phone_gap_until
 from .leases import lease_abandon
 from .tasks import tasks_move
 
@@ -63,17 +63,29 @@ def order_call_requeue(
             status_code=422,
         )
     state = CallTaskState.CALLBACK if callback_user is not None else CallTaskState.QUEUED
+    due_at, gap = _due_after_gap(order=order, wanted=next_call_at or at, at=at)
     tasks_move(
         tasks=[task],
         state=state,
-        fields={"due_at": next_call_at or at, "callback_user": callback_user},
+        fields={"due_at": due_at, "callback_user": callback_user},
         only_if=~Q(state=CallTaskState.IN_CALL),
         actor=actor,
-        data={"reason": "supervisor"},
+        data={"reason": "supervisor", **gap},
         at=at,
     )
     order.refresh_from_db()
     return order
+
+
+def _due_after_gap(*, order: Order, wanted: datetime, at: datetime) -> tuple[datetime, dict]:
+    """A supervisor's "call now" inside the minimum gap since the last call to the phone is due
+    when the gap ends, and says so on the timeline (`min_gap_until`) rather than being pushed
+    back silently by the claim."""
+    policy = calling_policy_get(store=order.store_id)
+    until = phone_gap_until(customer_id=order.customer_id, policy=policy, at=at)
+    if until is None or wanted >= until:
+        return wanted, {}
+    return until, {"min_gap_until": until.isoformat()}
 
 
 def _confirmation_task_lock(*, order: Order) -> CallTask | None:
@@ -189,11 +201,13 @@ def order_unreachable_decide(
             ORDER_NOT_UNREACHABLE, "queue_state: the order is not unreachable", status_code=409
         )
     if decision == UnreachableDecision.REQUEUE:
+        now = timezone.now()
+        due_at, gap = _due_after_gap(order=order, wanted=now, at=now)
         tasks_move(
             tasks=[task], state=CallTaskState.QUEUED,
-            fields={"due_at": timezone.now(), "callback_user": None},
+            fields={"due_at": due_at, "callback_user": None},
             only_if=Q(state=CallTaskState.UNREACHABLE), actor=supervisor,
-            data={"action": "requeued_by_supervisor"},
+            data={"action": "requeued_by_supervisor", **gap}, at=now,
         )  # fmt: skip
     elif decision == UnreachableDecision.CANCEL:
         codes = {code for code, _label in cancel_reasons_for(store=order.store_id)}

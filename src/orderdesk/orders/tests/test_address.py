@@ -27,6 +27,6 @@ def test_address_line_split_reads_marked_fields(line, fields):
 
 
 def test_a_word_that_only_begins_like_a_marker_is_not_one():
-    """"подвал" is not the entrance "вал", "этажерка" not a floor: the line stays whole."""
+    """ "подвал" is not the entrance "вал", "этажерка" not a floor: the line stays whole."""
     assert address_line_split("ул. Абая, подвал") == {}
     assert address_line_split("ул. Абая, этажерка") == {}
