@@ -544,3 +544,23 @@ def phone_gap_until(*, customer_id: int, policy: CallingPolicy, at: datetime) ->
     if last is None or last + policy.min_gap <= at:
         return None
     return last + policy.min_gap
+
+
+def lease_languages(*, leases: Sequence[Lease]) -> dict[Any, set[str]]:
+    """The languages of the customers on these calls (their tasks'), per lease."""
+    by_task = {task_id: lease.pk for lease in leases for task_id in lease.task_ids}
+    languages: dict[Any, set[str]] = {lease.pk: set() for lease in leases}
+    for task_id, language in CallTask.objects.filter(pk__in=list(by_task)).values_list(
+        "id", "language"
+    ):
+        languages[by_task[str(task_id)]].add(language)
+    return languages
+
+
+def operator_can_take(
+    *, operator: User, store_ids: set[int], store_id: int, languages: set[str]
+) -> bool:
+    """An operator a call may be handed to: they work its store and speak its customer's
+    language (an operator with no languages listed takes any, as the queue gives them)."""
+    spoken = set(operator.languages or ())
+    return operator.is_operator and store_id in store_ids and (not spoken or languages <= spoken)

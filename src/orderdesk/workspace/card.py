@@ -246,6 +246,14 @@ def _local(value: datetime | None, zone: str) -> str:
     return formats.date_format(value.astimezone(ZoneInfo(zone)), f"{SCRIPT_DATE} H:i")
 
 
+# The script quotes the address to read it back; the card shows the whole of it once, above.
+SCRIPT_ADDRESS_MAX = 300
+
+
+def _spoken(text: str) -> str:
+    return text if len(text) <= SCRIPT_ADDRESS_MAX else text[: SCRIPT_ADDRESS_MAX - 1] + "…"
+
+
 def _time_wish_words(wish: str) -> str:
     """`14:00–18:00` as the script says it; blanks to fill in aloud when none is recorded."""
     start, _dash, end = wish.partition("–")
@@ -274,7 +282,7 @@ def _script_values(card: CallCard) -> dict[str, object]:
             if locality and card.script_language == "kk"
             else (locality.name_ru if locality else first.locality_name)
         ),
-        "address": address_text(first),
+        "address": _spoken(address_text(first)),
         "recipient_name": first.recipient_name or first.customer_shown_name,
         "earliest_date": _day(oc.earliest),
         "delivery_date": _day(oc.selected),

@@ -15,6 +15,7 @@ from orderdesk.calling.models import (
     OperatorState,
     OperatorStateSlice,
 )
+from orderdesk.calling.selectors import lease_languages, operator_can_take
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, Source
 from orderdesk.stores.models import Store
 
@@ -215,3 +216,29 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
         )
     order = {"in_call": 0, "ready": 1, "paused": 2, "offline": 3}
     return sorted(rows, key=lambda r: (order.get(r.state, 9), r.operator.username))
+
+
+def handover_candidates_attach(rows: list[OperatorRow]) -> None:
+    """Each call on the board learns whom it may be handed to (`lease.handover_to`): the other
+    operators on the board who work its store and speak its customer's language."""
+    leases = [row.lease for row in rows if row.lease is not None]
+    if not leases:
+        return
+    languages = lease_languages(leases=leases)
+    store_ids: dict[int, set[int]] = {}
+    for user_id, store_id in User.stores.through.objects.filter(
+        user_id__in=[row.operator.pk for row in rows]
+    ).values_list("user_id", "store_id"):
+        store_ids.setdefault(user_id, set()).add(store_id)
+    for lease in leases:
+        lease.handover_to = [
+            row.operator
+            for row in rows
+            if row.operator.pk != lease.operator_id
+            and operator_can_take(
+                operator=row.operator,
+                store_ids=store_ids.get(row.operator.pk, set()),
+                store_id=lease.store_id,
+                languages=languages[lease.pk],
+            )
+        ]

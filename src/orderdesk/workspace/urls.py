@@ -14,6 +14,7 @@ urlpatterns = [
     path("desk/", operator.desk, name="desk"),
     path("desk/next/", operator.next_call, name="next"),
     path("desk/state/", operator.state_set, name="state"),
+    path("desk/incoming/", operator.incoming, name="incoming"),
     path("desk/heartbeat/", operator.heartbeat, name="heartbeat"),
     path("desk/checks/", operator.checks, name="checks"),
     path("desk/outcome/", operator.outcome, name="outcome"),

@@ -21,9 +21,25 @@ from orderdesk.orders.services import (
     order_status_change,
 )
 
-from ..models import OPEN_STATES, CallPurpose, CallTask, CallTaskState, Lease, LeaseEnd
-from ..selectors import calling_policy_get, cancel_reasons_for, phone_gap_until
-from .leases import lease_abandon
+from ..models import (
+    OPEN_STATES,
+    CallPurpose,
+    CallTask,
+    CallTaskState,
+    Lease,
+    LeaseEnd,
+    OperatorState,
+)
+from ..selectors import (
+    calling_policy_get,
+    cancel_reasons_for,
+    lease_languages,
+    lease_live_of,
+    operator_can_take,
+    operator_state_current,
+    phone_gap_until,
+)
+from .leases import call_next_claim, lease_abandon
 from .tasks import tasks_move
 
 ORDER_NOT_IN_CALLING = "order_not_in_calling"
@@ -155,9 +171,15 @@ def lease_reassign(
     queue meanwhile stay where they are."""
     at = at or timezone.now()
     lease = _lease_locked_live(lease_id=lease_id)
-    if not operator.is_operator or not operator.stores.filter(pk=lease.store_id).exists():
+    languages = lease_languages(leases=[lease])[lease.pk]
+    store_ids = set(operator.stores.values_list("pk", flat=True))
+    if not operator_can_take(
+        operator=operator, store_ids=store_ids, store_id=lease.store_id, languages=languages
+    ):
         raise ApplicationError(
-            OPERATOR_NOT_ELIGIBLE, "operator: does not work this store", status_code=422
+            OPERATOR_NOT_ELIGIBLE,
+            _("operator: does not work this store in the customer's language"),
+            status_code=422,
         )
     waiting = [CallTaskState.QUEUED, CallTaskState.CALLBACK]
     held = lease.task_ids
@@ -178,7 +200,19 @@ def lease_reassign(
                 "to_operator": operator.username,
             },
         )  # fmt: skip
+        _handover_claim(operator=operator, at=at)
     return lease
+
+
+def _handover_claim(*, operator: User, at: datetime) -> None:
+    """A ready operator without a call is put on the handed-over customer at once (their own
+    due callback comes first in the queue), so their desk shows the card without a key press;
+    one who is paused or offline finds it when they take their next call."""
+    if lease_live_of(operator=operator) is not None:
+        return
+    current = operator_state_current(operator=operator)
+    if current is not None and current.state == OperatorState.READY:
+        call_next_claim(operator=operator, at=at)
 
 
 @transaction.atomic

@@ -36,6 +36,15 @@ def event_actor(event) -> str:
     return actor(event)
 
 
+ADDRESS_FIELDS = ("street", "house", "apartment", "entrance", "floor", "intercom")
+
+
+@register.filter
+def address_has_fields(order) -> bool:
+    """Whether the address is in fields (else `address_text` is the line as given)."""
+    return any(getattr(order, name) for name in ADDRESS_FIELDS)
+
+
 @register.filter
 def address_text(order) -> str:
     """The address as the courier reads it, from the structured fields (else as given)."""

@@ -248,3 +248,105 @@ def test_a_second_order_from_the_same_phone_shows_its_own_name(
     )
     viewed = OrderEvent.objects.filter(order=second, type=OrderEventType.VIEWED)
     assert viewed.exists()
+
+
+# 7. Hostile or long text -------------------------------------------------------------------
+
+
+def test_a_5000_character_address_is_shown_once_and_text_is_isolated(
+    work_morning, operator, operator_client, make_order
+):
+    line = "Ж" * 4990 + " угол 5"
+    name = "\u202eАйгуль\u202c Тестова"
+    delivery = order_payload()["delivery"] | {
+        "street": "", "house": "", "apartment": "", "entrance": "", "floor": "", "intercom": "",
+        "address_line": line,
+    }  # fmt: skip
+    make_order(delivery=delivery, customer=order_payload()["customer"] | {"name": name})
+    operator_state_set(operator=operator, state=OperatorState.READY)
+    page = take_call(operator_client).content.decode()
+    assert page.count(line) == 1
+    assert f'<bdi class="customer-name" id="customer-name">{name}</bdi>' in page
+    assert f"<bdi>Алматы, {line}</bdi>" in page
+
+
+# 9. Hand-over ------------------------------------------------------------------------------
+
+
+def test_hand_over_offers_only_operators_of_the_store_and_language_and_opens_their_card(
+    work_morning, operator, supervisor, supervisor_client, make_order, store, staff_client
+):
+    from orderdesk.accounts.services import user_create
+    from orderdesk.stores.services import store_create
+
+    other_store, _ = store_create(name="Другой", slug="other-shop")
+    kazakh, _, _ = user_create(
+        username="kk_op", role="operator", store_slugs=[store.slug], languages=["kk"]
+    )
+    russian_only, _, _ = user_create(
+        username="ru_op", role="operator", store_slugs=[store.slug], languages=["ru"]
+    )
+    elsewhere, _, _ = user_create(
+        username="far_op", role="operator", store_slugs=[other_store.slug], languages=["kk"]
+    )
+    make_order()  # the customer speaks Kazakh
+    operator_state_set(operator=operator, state=OperatorState.READY)
+    operator_state_set(operator=kazakh, state=OperatorState.READY)
+    from orderdesk.calling.services import call_next_claim
+
+    lease = call_next_claim(operator=operator).lease
+    board = supervisor_client.get(reverse("workspace:live")).content.decode()
+    reassign = board.split(reverse("workspace:lease_reassign", args=[lease.pk]))[-1]
+    options = reassign.split("</select>")[0]
+    assert f'value="{kazakh.pk}"' in options
+    assert f'value="{russian_only.pk}"' not in options
+    assert f'value="{elsewhere.pk}"' not in options
+    refused = supervisor_client.post(
+        reverse("workspace:lease_reassign", args=[lease.pk]),
+        {"operator": russian_only.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    assert Lease.objects.get(pk=lease.pk).ended_at is None
+    supervisor_client.post(
+        reverse("workspace:lease_reassign", args=[lease.pk]),
+        {"operator": kazakh.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    handed = Lease.objects.get(operator=kazakh, ended_at=None)
+    assert handed.customer_id == lease.customer_id
+    kazakh_client = staff_client(kazakh)
+    incoming = kazakh_client.get(reverse("workspace:incoming"), HTTP_HX_REQUEST="true")
+    assert incoming.headers["HX-Redirect"] == reverse("workspace:desk")
+    assert 'id="call-card"' in kazakh_client.get(reverse("workspace:desk")).content.decode()
+
+
+def test_the_idle_desk_watches_for_a_call_put_on_it(work_morning, operator, operator_client):
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert f'hx-get="{reverse("workspace:incoming")}"' in page
+    assert operator_client.get(reverse("workspace:incoming")).status_code == 204
+
+
+# 10. A supervisor's cancel of an unreachable order ----------------------------------------
+
+
+def test_unreachable_cancel_asks_for_a_reason_and_confirmation(
+    work_morning, supervisor_client, make_order
+):
+    from orderdesk.calling.models import CallTask
+
+    order = make_order()
+    CallTask.objects.filter(order=order).update(state=CallTaskState.UNREACHABLE, due_at=None)
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    form = page.split('class="inline-form unreachable-cancel"')[1].split("</form>")[0]
+    assert "hx-confirm=" in form
+    assert '<select name="reason" required' in form
+    first_option = form.split("<option")[1]
+    assert first_option.startswith(' value=""')
+    refused = supervisor_client.post(
+        reverse("workspace:unreachable_decide", args=[order.pk]),
+        {"decision": "cancel", "reason": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    assert refused.status_code == 422
+    assert fresh(order).status == "awaiting_confirmation"

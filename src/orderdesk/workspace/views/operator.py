@@ -106,6 +106,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "opstate": opstate_context(request.user),
             "nothing_eligible": request.GET.get("empty") == "1",
+            "incoming_poll_seconds": INCOMING_POLL_SECONDS,
         },
     )
 
@@ -137,6 +138,18 @@ def next_call(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+INCOMING_POLL_SECONDS = 5
+
+
+@operator_view
+def incoming(request: HttpRequest) -> HttpResponse:
+    """The idle desk asks now and then whether a call was put on this operator (a supervisor's
+    hand-over): the card opens at once, without pressing 1. Reads only."""
+    if live_lease(request) is not None:
+        return HttpResponseClientRedirect(reverse("workspace:desk"))
+    return HttpResponse(status=204)
 
 
 @require_POST

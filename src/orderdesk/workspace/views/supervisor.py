@@ -19,6 +19,7 @@ from orderdesk.orders.selectors import orders_visible_to_user
 from ..access import supervisor_view
 from ..selectors import (
     callbacks_due,
+    handover_candidates_attach,
     operators_board,
     queue_summary,
     stores_supervised_by,
@@ -32,6 +33,7 @@ def live_context(request: HttpRequest, error: str = "") -> dict:
     now = timezone.now()
     stores = stores_supervised_by(user=request.user)
     operators = operators_board(stores=stores, now=now)
+    handover_candidates_attach(operators)
     unreachable = list(tasks_in_state(stores=stores, state=CallTaskState.UNREACHABLE))
     reasons = {store.pk: cancel_reasons_for(store=store) for store in stores}
     for task in unreachable:
