@@ -177,7 +177,7 @@ def test_press_one_while_offline_keeps_the_state_and_says_why(
     operator_state_set(operator=operator, state=OperatorState.OFFLINE)
     response = operator_client.post(reverse("workspace:next"), HTTP_HX_REQUEST="true")
     assert response.status_code == 409
-    assert "You are offline" in response.content.decode()
+    assert "Вы не в сети" in response.content.decode()  # the desk speaks Russian here
     assert not Lease.objects.filter(operator=operator).exists()
     assert operator_state_current(operator=operator).state == OperatorState.OFFLINE
 
@@ -192,7 +192,7 @@ def test_offline_is_refused_during_a_call_and_a_pause_waits_for_the_outcome(
         reverse("workspace:state"), {"state": "offline"}, HTTP_HX_REQUEST="true"
     )
     assert offline.status_code == 422
-    assert "before going offline" in offline.content.decode()
+    assert "прежде чем выйти из сети" in offline.content.decode()
     pause = operator_client.post(
         reverse("workspace:state"),
         {"state": "paused", "pause_code": "lunch"},
