@@ -86,6 +86,7 @@ api = OrderdeskAPI(
 api.add_router("/orders", orders_router)
 api.add_router("/customers", customers_router)
 api.add_router("/calls", "orderdesk.calling.apis.router")
+api.add_router("/orders", "orderdesk.calling.apis.orders_router")
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/connections", connections_router)
 api.add_router("/inbound", inbound_router)

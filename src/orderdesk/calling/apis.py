@@ -19,20 +19,23 @@ from orderdesk.orders.selectors import order_get
 from orderdesk.orders.services import call_card_view_record
 
 from .models import OUTCOME_RESULTS, RESULT_FLAGS, CallAttempt, Lease, OperatorStateSlice
-from .schemas import ClaimOut, HeartbeatOut, OutcomeOut, StateOut
+from .schemas import AddressCheckOut, ClaimOut, HeartbeatOut, OutcomeOut, StateOut
 from .selectors import operator_state_current
 from .services import (
     OPERATOR_NOT_OF_STORE,
     Claim,
     OrderDecision,
+    address_check_record,
     call_next_claim,
     call_outcome_record,
     lease_heartbeat,
-    operator_state_set,
+    operator_state_choose,
     order_call_requeue,
 )
 
 router = Router(tags=["calls"])
+# Mounted under /orders: the call work an order's own address takes (architecture: Interfaces).
+orders_router = Router(tags=["calls"])
 CALLING_ROLES = (Role.OPERATOR, Role.SUPERVISOR)
 Result = Literal[OUTCOME_RESULTS]  # type: ignore[valid-type]
 
@@ -81,7 +84,7 @@ def claim_data(claim: Claim) -> dict:
 
 @router.post(
     "/next",
-    response={200: ClaimOut, 204: None, **error_responses(401, 403)},
+    response={200: ClaimOut, 204: None, **error_responses(401, 403, 409)},
     summary="Claim the most urgent eligible customer (all their open orders in the store)",
 )
 def call_next(request: HttpRequest):
@@ -188,13 +191,14 @@ def operator_state(request: HttpRequest):
 
 @router.post(
     "/state",
-    response={200: StateOut, **error_responses(401, 403, 413, 422)},
-    summary="Set the operator's state: ready, paused, offline",
+    response={200: StateOut, **error_responses(401, 403, 409, 413, 422)},
+    summary="Set the operator's state: ready, paused, offline (not offline during a call; a "
+    "pause chosen during a call starts after its outcome)",
 )
 def operator_state_change(request: HttpRequest, payload: StateIn):
     operator = user_of(request, *CALLING_ROLES)
     return state_data(
-        operator_state_set(operator=operator, state=payload.state, pause_code=payload.pause_code)
+        operator_state_choose(operator=operator, state=payload.state, pause_code=payload.pause_code)
     )
 
 
@@ -222,3 +226,28 @@ def order_requeue(request: HttpRequest, order_id: UUID, payload: RequeueIn):
         order=order, actor=actor, callback_user=callback_user, next_call_at=payload.next_call_at
     )
     return order_data(order_get(order_id=order.pk, user=actor))
+
+
+class AddressCheckIn(Schema):
+    deliverable: bool = Field(description="can the carrier deliver to the order's address")
+    note: str = Field("", max_length=2000, description="what the check found out")
+
+
+@orders_router.post(
+    "/{order_id}/address-check",
+    response={200: AddressCheckOut, **error_responses(401, 403, 404, 409, 413, 422)},
+    summary="Supervisor: record the answer to an order's out-of-city address check",
+)
+def order_address_check(request: HttpRequest, order_id: UUID, payload: AddressCheckIn):
+    actor = user_of(request, Role.SUPERVISOR, Role.ADMIN)
+    order = order_get(order_id=order_id, user=actor)
+    check = address_check_record(
+        order=order, deliverable=payload.deliverable, note=payload.note, actor=actor
+    )
+    return {
+        "order": order_data(order_get(order_id=order.pk, user=actor)),
+        "deliverable": check.deliverable,
+        "note": check.note,
+        "checked_by": actor.username,
+        "checked_at": check.checked_at.isoformat(),
+    }

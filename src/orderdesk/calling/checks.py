@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from orderdesk.delivery.selectors import order_delivery_date_errors
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 
-from .models import CallAttempt, CallingPolicy, CallResult
-from .rules import window_next_open
-from .selectors import holidays_for
+from .models import CallingPolicy, CallResult
+from .rules import check_callback_first_day, window_next_open
+from .selectors import address_check_state, holidays_for
 
 OUTCOME_RESULT_INVALID = "outcome_result_invalid"
 CALLBACK_AT_MISSING = "callback_at_missing"
@@ -28,12 +28,19 @@ DECISION_MISSING = "decision_missing"
 DECISION_INVALID = "decision_invalid"
 DECISION_UNKNOWN_ORDER = "decision_unknown_order"
 ADDRESS_FIELD_MISSING = "address_field_required_for_apartment"
+ADDRESS_FIELD_REQUIRED = "address_field_required"
 ADDRESS_CHECK_REQUIRED = "address_check_required"
 ORDER_CONFIRMED_BY_CUSTOMER = "order_confirmed_by_customer"
 # The actor label of a change the customer made themselves (their private page).
 CUSTOMER_ACTOR = "customer"
+ADDRESS_NOT_DELIVERABLE = "address_not_deliverable"
+DELIVERY_DATE_MOVED_BY_CHECK = "delivery_date_moved_after_check"
+ADDRESS_CODES = frozenset({ADDRESS_FIELD_REQUIRED, ADDRESS_FIELD_MISSING})
 CALLBACK_MAX_AHEAD = timedelta(days=30)
-APARTMENT_FIELDS = ("street", "house", "entrance", "floor", "intercom")
+# Seed 002: "Обязательно должны быть заполнены: улица, № дома, № подъезда, этаж, домофон" —
+# street and house for every address, the rest where there are entrances and floors.
+ADDRESS_FIELDS = ("street", "house")
+APARTMENT_FIELDS = ("entrance", "floor", "intercom")
 
 
 class Decision:
@@ -176,11 +183,45 @@ def decision_errors(
 def order_confirm_errors(
     *, order: Order, delivery_on: date | None, at: datetime
 ) -> list[dict[str, Any]]:
-    """Every check a confirmation of `order` must pass (architecture: The confirmation call), each naming its field: a full
-    address for an apartment, a finished address check for an address outside the city, and a
-    delivery date the zone can serve at the time of confirmation (the delivery rules decide)."""
+    """Every check a confirmation of `order` must pass (architecture: The confirmation call),
+    each naming its field: street and house always, entrance, floor and intercom for an
+    apartment; for an address outside the city an answered check that says deliverable; a
+    delivery date the zone can serve at the time of confirmation (the delivery rules decide),
+    moved when the check's callback came the next day or in the evening."""
+    oid = str(order.pk)
+    errors = address_errors(order=order)
+    first_day = None
+    if order.needs_address_check:
+        check_errors, first_day = _address_check_errors(order=order, at=at)
+        errors += check_errors
+    day = delivery_on or order.delivery_on or order.requested_delivery_on
+    date_errors = order_delivery_date_errors(order=order, delivery_on=day, at=at)
+    if not date_errors and first_day is not None and day is not None and day < first_day:
+        message = _(
+            "The check was answered on a later call (the next day or after 17:00): the delivery "
+            "date moves to %(first)s or later."
+        ) % {"first": first_day.strftime("%d.%m.%Y")}
+        date_errors = [
+            check_error(
+                f"orders[{oid}].delivery_date", DELIVERY_DATE_MOVED_BY_CHECK, message,
+                order=oid, first_day=first_day.isoformat(),
+            )
+        ]  # fmt: skip
+    return errors + date_errors
+
+
+def address_errors(*, order: Order) -> list[dict[str, Any]]:
+    """The address fields seed 002 requires that are still empty, each named."""
     oid = str(order.pk)
     errors = []
+    for name in ADDRESS_FIELDS:
+        if not getattr(order, name).strip():
+            message = _("Fill in %(field)s: every address needs it.") % {
+                "field": Order._meta.get_field(name).verbose_name
+            }
+            errors.append(
+                check_error(f"orders[{oid}].{name}", ADDRESS_FIELD_REQUIRED, message, order=oid)
+            )
     if order.apartment.strip():
         for name in APARTMENT_FIELDS:
             if not getattr(order, name).strip():
@@ -190,16 +231,6 @@ def order_confirm_errors(
                 errors.append(
                     check_error(f"orders[{oid}].{name}", ADDRESS_FIELD_MISSING, message, order=oid)
                 )
-    if order.needs_address_check and not _address_check_asked(order):
-        message = _(
-            "The address is outside the city or not recognised: record a pending check, "
-            "and confirm when delivery there is confirmed possible."
-        )
-        errors.append(
-            check_error(f"orders[{oid}].address", ADDRESS_CHECK_REQUIRED, message, order=oid)
-        )
-    day = delivery_on or order.delivery_on or order.requested_delivery_on
-    errors += order_delivery_date_errors(order=order, delivery_on=day, at=at)
     return errors
 
 
@@ -218,5 +249,26 @@ def orders_confirmed_by_customer(*, order_ids: Sequence[str]) -> set[str]:
     return {str(order_id) for order_id in rows}
 
 
-def _address_check_asked(order: Order) -> bool:
-    return CallAttempt.objects.filter(orders=order, result=CallResult.PENDING_CHECK).exists()
+def _address_check_errors(*, order: Order, at: datetime) -> tuple[list[dict], date | None]:
+    """An out-of-city address: refused until the check is answered, and when it says the
+    carrier cannot deliver; with a deliverable answer, the first delivery day the seed's
+    callback rule leaves (None: the date does not move)."""
+    oid = str(order.pk)
+    state = address_check_state(order=order)
+    if state.answer is None:
+        message = _(
+            "The address is outside the city or not recognised: record a pending check (7) and "
+            "confirm once the answer says delivery there is possible."
+        )
+        error = check_error(f"orders[{oid}].address", ADDRESS_CHECK_REQUIRED, message, order=oid)
+        return [error], None
+    if not state.answer.deliverable:
+        message = _(
+            "The check says the carrier cannot deliver there: read the phrase about the brand's "
+            "stores and cancel the order (reason: we cannot deliver to the address)."
+        )
+        error = check_error(f"orders[{oid}].address", ADDRESS_NOT_DELIVERABLE, message, order=oid)
+        return [error], None
+    if state.asked_at is None:
+        return [], None
+    return [], check_callback_first_day(asked_at=state.asked_at, at=at, zone=order.timezone)

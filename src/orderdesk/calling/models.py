@@ -251,6 +251,10 @@ class Lease(models.Model):
     expires_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=10, choices=LeaseEnd.choices, blank=True)
+    # The state the operator chose for after this call (a pause asked for during it); empty:
+    # ready again once the outcome is recorded.
+    then_state = models.CharField(max_length=10, blank=True)
+    then_pause_code = models.CharField(max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("lease")
@@ -533,3 +537,30 @@ class OperatorStateSlice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator} {self.state}"
+
+
+class AddressCheck(models.Model):
+    """The answer to an out-of-city address check (seed 002: "Направь запрос ... Перезвони
+    клиенту, сообщи по результату"): can the carrier deliver there, with a note and who answered.
+    The order's latest answer decides whether it may be confirmed (calling.checks)."""
+
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="address_checks", db_index=False
+    )
+    deliverable = models.BooleanField(_("deliverable"))
+    note = models.TextField(_("note"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("address check")
+        verbose_name_plural = _("address checks")
+        indexes = [
+            # address_check_latest: an order's latest answer
+            models.Index(fields=["order", "-checked_at"], name="calling_addrcheck_order_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.deliverable}"

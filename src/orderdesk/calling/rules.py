@@ -146,6 +146,29 @@ def pending_check_due(
     return window_next_open(at=at + after, zone=zone, windows=windows, holidays=holidays)
 
 
+# Seed 002: a callback after an out-of-city check made after this local time, or on a later
+# day than the call that asked for the check, moves the delivery date.
+CHECK_CALLBACK_EVENING = time(17, 0)
+
+
+def check_callback_first_day(
+    *, asked_at: datetime, at: datetime, zone: str, evening: time = CHECK_CALLBACK_EVENING
+) -> date | None:
+    """The first delivery day a confirmation at `at` may promise after an address check asked
+    for at `asked_at` (seed 002: "проверь дату доставки, перенеси, если звонок на следующий
+    день или после 17:00"); None when the callback is early enough that nothing moves.
+
+    The date agreed in the first call is gone either way: a callback on a later day can promise
+    no earlier than the day after it; one made from 17:00 counts as made the next morning, so no
+    earlier than the day after that."""
+    tz = _zone(zone)
+    asked, local = asked_at.astimezone(tz), at.astimezone(tz)
+    evening_call = local.time().replace(tzinfo=None) >= evening
+    if local.date() <= asked.date() and not evening_call:
+        return None
+    return local.date() + timedelta(days=2 if evening_call else 1)
+
+
 def local_day_start(*, at: datetime, zone: str) -> datetime:
     """Midnight of `at`'s local day, as an aware datetime (for "attempts today")."""
     tz = _zone(zone)

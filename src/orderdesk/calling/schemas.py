@@ -62,3 +62,11 @@ class StateOut(BaseModel):
     state: OperatorState
     pause_code: str | None
     since: IsoDateTime | None
+
+
+class AddressCheckOut(BaseModel):
+    order: OrderOut = Field(description="the order as it is now")
+    deliverable: bool
+    note: str
+    checked_by: str = Field(description="the user who recorded the answer")
+    checked_at: IsoDateTime

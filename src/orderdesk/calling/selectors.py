@@ -13,19 +13,23 @@ from django.db.models import Case, Q, QuerySet, Value, When
 
 from orderdesk.accounts.models import User
 from orderdesk.core.sql import instance_from_row, model_columns, sql_fetch
-from orderdesk.orders.models import OPEN_STATUSES, Order, OrderStatus
+from orderdesk.orders.models import OPEN_STATUSES, Customer, Order, OrderStatus
 from orderdesk.stores.models import Store
 
 from .models import (
+    NOT_CONTACTED_RESULTS,
     OPEN_STATES,
     TIER_CONDITIONS,
     WAITING_STATES,
+    AddressCheck,
     CallAttempt,
     CallingPolicy,
     CallPurpose,
+    CallResult,
     CallTask,
     CallTaskState,
     Lease,
+    LeaseEnd,
     OperatorState,
     OperatorStateSlice,
     QueueTier,
@@ -501,3 +505,62 @@ def customer_calls_export(orders: Sequence[Order]) -> dict[str, list[dict[str, A
             for t in tasks
         ],
     }
+
+
+@dataclass(frozen=True)
+class AddressCheckState:
+    """An order's out-of-city check: the latest answer (None: not answered yet) and when the
+    last call parked it as a pending check (None: never asked in a call)."""
+
+    answer: AddressCheck | None
+    asked_at: datetime | None
+
+
+def address_check_state(*, order: Order) -> AddressCheckState:
+    answer = AddressCheck.objects.filter(order=order).order_by("-checked_at", "-id").first()
+    asked_at = (
+        CallAttempt.objects.filter(orders=order, result=CallResult.PENDING_CHECK)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    return AddressCheckState(answer=answer, asked_at=asked_at)
+
+
+def phone_gap_until(*, customer_id: int, policy: CallingPolicy, at: datetime) -> datetime | None:
+    """When the store's minimum gap since the last call to this customer's phone (any store)
+    ends, if it is still running at `at`: what a claim would wait for (services.leases, the
+    same attempts counted)."""
+    if not policy.min_gap_minutes:
+        return None
+    phone = Customer.objects.filter(pk=customer_id).values("phone")
+    last = (
+        CallAttempt.objects.filter(customer__phone__in=phone)
+        .exclude(lease__end_reason=LeaseEnd.RELEASED, result__in=NOT_CONTACTED_RESULTS)
+        .order_by("-ended_at")
+        .values_list("ended_at", flat=True)
+        .first()
+    )
+    if last is None or last + policy.min_gap <= at:
+        return None
+    return last + policy.min_gap
+
+
+def lease_languages(*, leases: Sequence[Lease]) -> dict[Any, set[str]]:
+    """The languages of the customers on these calls (their tasks'), per lease."""
+    by_task = {task_id: lease.pk for lease in leases for task_id in lease.task_ids}
+    languages: dict[Any, set[str]] = {lease.pk: set() for lease in leases}
+    for task_id, language in CallTask.objects.filter(pk__in=list(by_task)).values_list(
+        "id", "language"
+    ):
+        languages[by_task[str(task_id)]].add(language)
+    return languages
+
+
+def operator_can_take(
+    *, operator: User, store_ids: set[int], store_id: int, languages: set[str]
+) -> bool:
+    """An operator a call may be handed to: they work its store and speak its customer's
+    language (an operator with no languages listed takes any, as the queue gives them)."""
+    spoken = set(operator.languages or ())
+    return operator.is_operator and store_id in store_ids and (not spoken or languages <= spoken)

@@ -24,7 +24,10 @@ HOUSE_NUMBER = re.compile(r"^\d+[а-яa-z]?(?:/\d+[а-яa-z]?)?$", re.I)
 
 def _marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
     words = "|".join(sorted((re.escape(m) for m in markers), key=len, reverse=True))
-    return re.compile(rf"^(?:{words})\.?\s*(?P<value>.+)$|^(?P<before>.+?)\s+(?:{words})\.?$", re.I)
+    # A marker is a whole word: "домофон 5" is an intercom, not the house "офон 5" after "дом".
+    return re.compile(
+        rf"^(?:{words})(?![^\W\d_])\.?\s*(?P<value>.+)$|^(?P<before>.+?)\s+(?:{words})\.?$", re.I
+    )
 
 
 PATTERNS = {field: _marker_pattern(markers) for field, markers in FIELD_MARKERS.items()}

@@ -105,6 +105,10 @@ class Order(BaseModel):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=2, default="ru")
+    # The customer as this order gave them: a later order from the same phone may give another
+    # name or e-mail, and each order keeps its own (the Customer row keeps the first).
+    customer_name = models.CharField(_("customer's name"), max_length=200, blank=True)
+    customer_email = models.EmailField(_("customer's e-mail"), blank=True)
     recipient_name = models.CharField(_("recipient"), max_length=200, blank=True)
     recipient_phone = models.CharField(_("recipient phone"), max_length=20, blank=True)
     payment_method = models.CharField(_("payment"), max_length=32, choices=PaymentMethod.choices)
@@ -189,6 +193,11 @@ class Order(BaseModel):
     def __str__(self) -> str:
         return self.external_id
 
+    @property
+    def customer_shown_name(self) -> str:
+        """The name this order gave (orders made before it was kept per order: the customer's)."""
+        return self.customer_name or self.customer.name
+
     def can_transition_to(self, status: str) -> bool:
         return status in ORDER_TRANSITIONS[self.status]
 
@@ -230,6 +239,7 @@ class OrderEventType(models.TextChoices):
     CALL_ATTEMPT = "call_attempt", _("Call attempt")
     NOTE = "note", _("Note")
     MESSAGE = "message", _("Message")
+    ADDRESS_CHECKED = "address_checked", _("Address check answered")
     VIEWED = "viewed", _("Personal data viewed")
     ERASED = "erased", _("Personal data erased")
 

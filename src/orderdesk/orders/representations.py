@@ -47,10 +47,10 @@ def order_data(
         "queue_state": parts.get("queue_state"),
         "cancel_reason": order.cancel_reason or None,
         "customer": {
-            "name": customer.name,
+            "name": order.customer_name or customer.name,
             "phone": customer.phone,
-            "email": customer.email or None,
-            "language": customer.language,
+            "email": (order.customer_email or customer.email) or None,
+            "language": order.language or customer.language,
             "additional_phones": customer.additional_phones,
         },
         "recipient": {"name": order.recipient_name, "phone": order.recipient_phone or None},

@@ -12,15 +12,17 @@ from django.utils.translation import gettext as _
 from orderdesk.accounts.models import User
 from orderdesk.calling.checks import (
     ADDRESS_CHECK_REQUIRED,
-    ADDRESS_FIELD_MISSING,
+    ADDRESS_CODES,
+    ADDRESS_NOT_DELIVERABLE,
     CALLBACK_MAX_AHEAD,
     Decision,
     order_confirm_errors,
     orders_confirmed_by_customer,
 )
-from orderdesk.calling.models import CallAttempt, CallTaskState, Lease
-from orderdesk.calling.rules import pending_check_due, window_next_open
+from orderdesk.calling.models import AddressCheck, CallAttempt, CallTaskState, Lease
+from orderdesk.calling.rules import check_callback_first_day, pending_check_due, window_next_open
 from orderdesk.calling.selectors import (
+    address_check_state,
     calling_policy_get,
     cancel_reasons_for,
     holidays_for,
@@ -64,6 +66,11 @@ class OrderCard:
     upsells: list["UpsellChoice"] = field(default_factory=list)
     risk: "Risk | None" = None
     notice: str = ""  # what someone else changed while the call went on (the heartbeat)
+    check_answer: AddressCheck | None = None
+
+    @property
+    def not_deliverable(self) -> bool:
+        return self.check_answer is not None and not self.check_answer.deliverable
 
     @property
     def options(self) -> list[date]:
@@ -186,12 +193,13 @@ def card_checks(*, cards: list[OrderCard], cancel_codes: set[str], at: datetime)
 
 def _error_checks(*, order: Order, errors: list[dict]) -> list[Check]:
     number = order.external_id
-    address = [e["message"] for e in errors if e["code"] == ADDRESS_FIELD_MISSING]
-    check = [e["message"] for e in errors if e["code"] == ADDRESS_CHECK_REQUIRED]
+    check_codes = (ADDRESS_CHECK_REQUIRED, ADDRESS_NOT_DELIVERABLE)
+    address = [e["message"] for e in errors if e["code"] in ADDRESS_CODES]
+    check = [e["message"] for e in errors if e["code"] in check_codes]
     dates = [
         e["message"]
         for e in errors
-        if e["code"] not in (ADDRESS_FIELD_MISSING, ADDRESS_CHECK_REQUIRED)
+        if e["code"] not in ADDRESS_CODES and e["code"] not in check_codes
     ]
     ok_address = _("%(order)s: address complete") % {"order": number}
     ok_date = _("%(order)s: delivery date allowed") % {"order": number}
@@ -221,18 +229,23 @@ def _situations(card: CallCard) -> set[str]:
                 active.add(Situation.LATE_CONFIRMATION)
             elif zone.lead_days >= 1:
                 active.add(Situation.NO_SAME_DAY)
-        if order.needs_address_check or order.is_out_of_city:
+        if oc.not_deliverable:
+            active.add(Situation.DELIVERY_IMPOSSIBLE)
+        elif order.needs_address_check or order.is_out_of_city:
             active.add(Situation.OUT_OF_CITY)
         if order.elevator != Elevator.NONE:
             active.add(Situation.ELEVATOR)
         if order.time_wish:
             active.add(Situation.TIME_WISH)
-        if order.recipient_name and order.recipient_name != order.customer.name:
+        if order.recipient_name and order.recipient_name != order.customer_shown_name:
             active.add(Situation.OTHER_RECIPIENT)
     if any(c.code.endswith(".address") and not c.passed for c in card.checks):
         active.add(Situation.ADDRESS_INCOMPLETE)
     return active
 
+
+# The store's cancellation reason a "not deliverable" check preselects (DEFAULT_CANCEL_REASONS).
+NOT_DELIVERABLE_REASON = "delivery_impossible"
 
 # Spoken dates as written in Kazakhstan and Russia (Django has no Kazakh date formats).
 SCRIPT_DATE = "d.m.Y"
@@ -246,6 +259,14 @@ def _local(value: datetime | None, zone: str) -> str:
     if value is None:
         return ""
     return formats.date_format(value.astimezone(ZoneInfo(zone)), f"{SCRIPT_DATE} H:i")
+
+
+# The script quotes the address to read it back; the card shows the whole of it once, above.
+SCRIPT_ADDRESS_MAX = 300
+
+
+def _spoken(text: str) -> str:
+    return text if len(text) <= SCRIPT_ADDRESS_MAX else text[: SCRIPT_ADDRESS_MAX - 1] + "…"
 
 
 def _time_wish_words(wish: str) -> str:
@@ -266,7 +287,7 @@ def _script_values(card: CallCard) -> dict[str, object]:
     zone = oc.dates.zone if oc.dates else None
     numbers = ", ".join(o.order.external_id for o in card.orders)
     return {
-        "customer_name": first.customer.name,
+        "customer_name": first.customer_shown_name,
         "operator_name": card.operator.first_name or card.operator.username,
         "store_name": first.store.name,
         "order_numbers": numbers,
@@ -276,8 +297,8 @@ def _script_values(card: CallCard) -> dict[str, object]:
             if locality and card.script_language == "kk"
             else (locality.name_ru if locality else first.locality_name)
         ),
-        "address": address_text(first),
-        "recipient_name": first.recipient_name or first.customer.name,
+        "address": _spoken(address_text(first)),
+        "recipient_name": first.recipient_name or first.customer_shown_name,
         "earliest_date": _day(oc.earliest),
         "delivery_date": _day(oc.selected),
         "requested_date": _day(first.requested_delivery_on),
@@ -335,8 +356,10 @@ def call_card_build(
     cards = []
     for order in held:
         oc = _date_choice(order=order, dates=order_delivery_dates(order=order, at=at), at=at)
-        oc.decision = form.get(f"decision_{order.pk}", "")
-        oc.reason = form.get(f"reason_{order.pk}", "")
+        if order.needs_address_check:
+            _address_check_apply(oc, at=at)
+        oc.decision = form.get(f"decision_{order.pk}", oc.decision)
+        oc.reason = form.get(f"reason_{order.pk}", oc.reason)
         typed = form.get(f"date_{order.pk}")
         if typed:
             oc.selected = parse_date_or_none(typed) or oc.selected
@@ -377,6 +400,34 @@ def call_card_build(
     card.active_situations = _situations(card)
     card.script = script_for_order(order=card.first, context=script_context(card))
     return card
+
+
+def _address_check_apply(oc: OrderCard, *, at: datetime) -> None:
+    """An out-of-city order whose check is answered: "not deliverable" preselects the
+    cancellation with its reason; a deliverable answer given on a later call (the next day or
+    after 17:00, seed 002) moves the preselected date to the first day still allowed."""
+    order = oc.order
+    state = address_check_state(order=order)
+    oc.check_answer = state.answer
+    if oc.not_deliverable:
+        oc.decision, oc.reason = Decision.CANCEL, NOT_DELIVERABLE_REASON
+        return
+    if state.answer is None or state.asked_at is None or oc.dates is None:
+        return
+    first_day = check_callback_first_day(asked_at=state.asked_at, at=at, zone=order.timezone)
+    if first_day is None or (oc.selected and oc.selected >= first_day):
+        return
+    later = [day for day in oc.dates.allowed if day >= first_day]
+    if later:
+        oc.selected = later[0]
+        oc.moved_reason = " ".join(
+            part
+            for part in (
+                oc.moved_reason,
+                _("The check was answered on a later call: the delivery date moved."),
+            )
+            if part
+        )
 
 
 def _stock_mark(*, cards: list[OrderCard], store_id: int) -> None:

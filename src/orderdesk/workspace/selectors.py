@@ -15,11 +15,12 @@ from orderdesk.calling.models import (
     OperatorState,
     OperatorStateSlice,
 )
+from orderdesk.calling.selectors import lease_languages, operator_can_take
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, Source
 from orderdesk.stores.models import Store
 
 from .models import PROBLEM_SITUATIONS, ScriptLanguage, ScriptSource, SpeechModule
-from .speech import speech_fill
+from .speech import speech_complete, speech_fill
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,15 @@ def speech_modules_for_order(*, order: Order) -> list[SpeechModule]:
 def script_for_order(
     *, order: Order, context: dict[str, object], situations: set[str] | None = None
 ) -> list[SpeechLine]:
-    """The script of a call: the confirmation's modules, or the `situations` named (a
-    delivery problem's phrase)."""
+    """The phrases the operator may say now: the confirmation's modules, or the `situations`
+    named (a delivery problem's phrase). A phrase naming data this call does not have (a cut-off
+    for a carrier without one) is not offered, rather than read out with a gap."""
     return [
         SpeechLine(situation=m.situation, title=m.title, text=speech_fill(m.text, context))
         for m in speech_modules_for_order(order=order)
         if (m.situation in situations if situations is not None
             else m.situation not in PROBLEM_SITUATIONS)
+        and speech_complete(m.text, context)
     ]  # fmt: skip
 
 
@@ -244,3 +247,29 @@ def card_changes_since(
         .select_related("order")
         .order_by("created_at", "id")
     )
+
+
+def handover_candidates_attach(rows: list[OperatorRow]) -> None:
+    """Each call on the board learns whom it may be handed to (`lease.handover_to`): the other
+    operators on the board who work its store and speak its customer's language."""
+    leases = [row.lease for row in rows if row.lease is not None]
+    if not leases:
+        return
+    languages = lease_languages(leases=leases)
+    store_ids: dict[int, set[int]] = {}
+    for user_id, store_id in User.stores.through.objects.filter(
+        user_id__in=[row.operator.pk for row in rows]
+    ).values_list("user_id", "store_id"):
+        store_ids.setdefault(user_id, set()).add(store_id)
+    for lease in leases:
+        lease.handover_to = [
+            row.operator
+            for row in rows
+            if row.operator.pk != lease.operator_id
+            and operator_can_take(
+                operator=row.operator,
+                store_ids=store_ids.get(row.operator.pk, set()),
+                store_id=lease.store_id,
+                languages=languages[lease.pk],
+            )
+        ]

@@ -15,11 +15,16 @@ Outcome:
 - the checks and their error codes: `calling.checks` (re-exported here)
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
+- `operator_state_choose(...)`: the operator's own choice (409 OPERATOR_HOLDS_CALL for offline
+  during a call; a pause chosen during a call starts after its outcome)
+- `call_next_claim` answers 409 OPERATOR_OFFLINE to an operator who is offline
 Supervision:
 - `order_call_requeue(*, order, actor, callback_user=None, next_call_at=None, at=None) -> Order`
 - `lease_release(*, lease_id, supervisor, at=None) -> Lease` (409 LEASE_NOT_LIVE)
 - `lease_reassign(*, lease_id, operator, supervisor, at=None) -> Lease`
 - `order_unreachable_decide(*, order, decision, supervisor, reason="") -> Order`
+Address checks:
+- `address_check_record(*, order, deliverable, note, actor, at=None) -> AddressCheck`
 Jobs: `pending_checks_release(*, at=None)`, `callbacks_release(*, at=None)`."""
 
 from ..checks import (
@@ -39,9 +44,11 @@ from ..checks import (
     callback_at_errors,
     order_confirm_errors,
 )
+from .address_checks import ADDRESS_CHECK_NOT_NEEDED, address_check_record
 from .housekeeping import callbacks_release, pending_checks_release
 from .leases import (
     LEASE_NOT_HELD,
+    OPERATOR_OFFLINE,
     Claim,
     call_next_claim,
     lease_abandon,
@@ -49,9 +56,11 @@ from .leases import (
     leases_expire,
 )
 from .operators import (
+    OPERATOR_HOLDS_CALL,
     OPERATOR_PAUSE_CODE_INVALID,
     OPERATOR_PAUSE_CODE_MISSING,
     OPERATOR_STATE_INVALID,
+    operator_state_choose,
     operator_state_set,
 )
 from .outcomes import OutcomeResult, call_outcome_record, order_confirm
@@ -79,6 +88,7 @@ from .tasks import (
 )
 
 __all__ = [
+    "ADDRESS_CHECK_NOT_NEEDED",
     "ADDRESS_CHECK_REQUIRED",
     "ADDRESS_FIELD_MISSING",
     "CALLBACK_AT_MISSING",
@@ -92,8 +102,10 @@ __all__ = [
     "DECISION_UNKNOWN_ORDER",
     "LEASE_NOT_HELD",
     "LEASE_NOT_LIVE",
+    "OPERATOR_HOLDS_CALL",
     "OPERATOR_NOT_ELIGIBLE",
     "OPERATOR_NOT_OF_STORE",
+    "OPERATOR_OFFLINE",
     "OPERATOR_PAUSE_CODE_INVALID",
     "OPERATOR_PAUSE_CODE_MISSING",
     "OPERATOR_STATE_INVALID",
@@ -108,6 +120,7 @@ __all__ = [
     "OrderDecision",
     "OutcomeResult",
     "UnreachableDecision",
+    "address_check_record",
     "call_next_claim",
     "call_outcome_record",
     "call_task_open",
@@ -120,6 +133,7 @@ __all__ = [
     "lease_reassign",
     "lease_release",
     "leases_expire",
+    "operator_state_choose",
     "operator_state_set",
     "order_call_requeue",
     "order_confirm",

@@ -52,6 +52,7 @@ from .tasks import ORDER_QUEUE_CONFLICT, tasks_move
 logger = logging.getLogger(__name__)
 
 LEASE_NOT_HELD = "lease_not_held"
+OPERATOR_OFFLINE = "operator_offline"
 # Heads tried per claim before answering "nothing now" (each skip is a customer another
 # operator is locking this instant, or one inside the minimum gap between calls).
 CLAIM_TRIES = 8
@@ -92,12 +93,20 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
     An operator holds at most one lease: asking again while holding a live one returns it; an
     expired one is closed as abandoned first. Other expired leases are freed here too, a few at
     a time, so the queue does not depend on the periodic job having run. A paused operator is
-    put in a call by the claim, or to ready when nobody is due (`_pause_end`)."""
+    put in a call by the claim; when nobody is due the pause stays as it was. An operator who is
+    offline (their choice, or a call lost) gets no call: 409 OPERATOR_OFFLINE."""
     at = at or timezone.now()
     start = claim_start_read(operator=operator)
     own = lease_live_of(operator=operator) if start.live_lease_id else None
     if own is not None and own.expires_at > at:
         return Claim(lease=own, resumed=True)
+    if own is None and _is_offline(operator):
+        raise ApplicationError(
+            OPERATOR_OFFLINE,
+            _("You are offline: choose Ready to take calls."),
+            status_code=409,
+            state=OperatorState.OFFLINE,
+        )
     freed = 0
     if own is not None:  # past its expiry: closed as abandoned before anything else
         freed += _lease_expired_close(lease_id=own.pk, at=at)
@@ -105,10 +114,7 @@ def call_next_claim(*, operator: User, at: datetime | None = None) -> Claim | No
         freed += leases_expire(at=at, limit=EXPIRE_ON_CLAIM)
     if freed:  # tasks went back to the queue, perhaps of a zone the first read did not see
         start = claim_start_read(operator=operator)
-    claim = _claim_due(operator=operator, at=at, start=start)
-    if claim is None:
-        _pause_end(operator=operator, at=at)
-    return claim
+    return _claim_due(operator=operator, at=at, start=start)
 
 
 # Claims look for other operators' expired leases at most this often per process (each look
@@ -154,16 +160,10 @@ def _claim_due(*, operator: User, at: datetime, start: ClaimStart) -> Claim | No
 _SKIP = object()
 
 
-def _pause_end(*, operator: User, at: datetime) -> None:
-    """Asking for the next call means ready, as a dialer's "next" does: when nobody is due, a
-    paused operator's pause ends here, recorded as a ready slice from this moment (a claim
-    ends it by opening the call's slice), so pause time is measured to the second the
-    operator came back."""
-    paused = OperatorStateSlice.objects.filter(
-        operator=operator, ended_at__isnull=True, state=OperatorState.PAUSED
-    )
-    if paused.exists():
-        operator_state_set(operator=operator, state=OperatorState.READY, at=at)
+def _is_offline(operator: User) -> bool:
+    return OperatorStateSlice.objects.filter(
+        operator=operator, ended_at__isnull=True, state=OperatorState.OFFLINE
+    ).exists()
 
 
 def _claim_once(

@@ -7,14 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
-from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.errors import ApplicationError, ValidationFailed
 from orderdesk.core.sql import model_columns, sql_instances
 
-from ..models import OperatorState, OperatorStateSlice, PauseCode
+from ..models import Lease, OperatorState, OperatorStateSlice, PauseCode
 
 OPERATOR_STATE_INVALID = "operator_state_invalid"
 OPERATOR_PAUSE_CODE_MISSING = "operator_pause_code_missing"
 OPERATOR_PAUSE_CODE_INVALID = "operator_pause_code_invalid"
+OPERATOR_HOLDS_CALL = "operator_holds_call"
+# The states an operator chooses; `in_call` is the claim's to set.
+CHOSEN_STATES = (OperatorState.READY, OperatorState.PAUSED, OperatorState.OFFLINE)
 
 
 def _state_errors(*, state: str, pause_code: str) -> list[dict[str, str]]:
@@ -83,3 +86,39 @@ def operator_state_set(
         list(User.objects.select_for_update().filter(pk=operator.pk).values_list("pk", flat=True))
         (current,) = sql_instances(OperatorStateSlice, _STATE_WRITE_SQL, params)
     return current
+
+
+def operator_state_choose(
+    *, operator: User, state: str, pause_code: str = "", at: datetime | None = None
+) -> OperatorStateSlice:
+    """The operator's own choice of state (the desk's buttons, `POST /calls/state`).
+
+    Without a call it is the state from now. During a call the operator stays in it: a pause
+    chosen then is kept on the lease and begins when the outcome is recorded (ready clears it),
+    and going offline is refused (409) — the customer on the line would be dropped."""
+    errors = _state_errors(state=state, pause_code=pause_code)
+    if not errors and state not in CHOSEN_STATES:
+        errors = [
+            {"field": "state", "code": OPERATOR_STATE_INVALID, "message": _("Unknown state.")}
+        ]
+    if errors:
+        raise ValidationFailed(errors)
+    at = at or timezone.now()
+    with transaction.atomic():
+        lease = (
+            Lease.objects.select_for_update()
+            .filter(operator=operator, ended_at__isnull=True, expires_at__gt=at)
+            .first()
+        )
+        if lease is None:
+            return operator_state_set(operator=operator, state=state, pause_code=pause_code, at=at)
+        if state == OperatorState.OFFLINE:
+            raise ApplicationError(
+                OPERATOR_HOLDS_CALL,
+                _("You are in a call: record its outcome before going offline."),
+                status_code=409,
+            )
+        lease.then_state = state if state == OperatorState.PAUSED else ""
+        lease.then_pause_code = pause_code if state == OperatorState.PAUSED else ""
+        lease.save(update_fields=["then_state", "then_pause_code"])
+        return OperatorStateSlice.objects.get(operator=operator, ended_at__isnull=True)

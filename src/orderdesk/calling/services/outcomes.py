@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,8 +254,10 @@ def _tasks_count_attempt(*, tasks: list[CallTask], lease: Lease) -> None:
 def _call_end_record(
     *, attempt: CallAttempt, held: Held, lease: Lease, operator: User, at: datetime
 ) -> None:
-    """The attempt on each order's timeline, the lease ended, the operator ready."""
+    """The attempt on each order's timeline, the lease ended, the operator back in the state
+    they chose (ready, or the pause they asked for during the call)."""
     order_ids = list(dict.fromkeys(task.order_id for task in held.tasks))
+    numbers = _attempt_numbers(order_ids)
     OrderEvent.objects.bulk_create(
         OrderEvent(
             order_id=order_id,
@@ -263,13 +265,30 @@ def _call_end_record(
             actor=operator,
             actor_label=actor_label_of(operator),
             created_at=at,
-            data={"attempt": attempt.pk, "result": attempt.result, "notes": attempt.notes},
+            data={
+                "attempt": attempt.pk,
+                "number": numbers.get(order_id, 1),
+                "result": attempt.result,
+                "notes": attempt.notes,
+            },
         )
         for order_id in order_ids
     )
     lease.ended_at, lease.end_reason = at, LeaseEnd.OUTCOME
     lease.save(update_fields=["ended_at", "end_reason"])
-    operator_state_set(operator=operator, state=OperatorState.READY, at=at)
+    operator_state_set(
+        operator=operator,
+        state=lease.then_state or OperatorState.READY,
+        pause_code=lease.then_pause_code,
+        at=at,
+    )
+
+
+def _attempt_numbers(order_ids: list) -> dict:
+    """Each order's count of call attempts, this one included: the attempt's ordinal for that
+    order, which the timeline shows (the attempt's id names a row, not a call)."""
+    links = CallAttempt.orders.through.objects.filter(order_id__in=order_ids)
+    return dict(links.values("order_id").annotate(n=Count("id")).values_list("order_id", "n"))
 
 
 def _orders_decide(

@@ -21,9 +21,25 @@ from orderdesk.orders.services import (
     order_status_change,
 )
 
-from ..models import OPEN_STATES, CallPurpose, CallTask, CallTaskState, Lease, LeaseEnd
-from ..selectors import cancel_reasons_for
-from .leases import lease_abandon
+from ..models import (
+    OPEN_STATES,
+    CallPurpose,
+    CallTask,
+    CallTaskState,
+    Lease,
+    LeaseEnd,
+    OperatorState,
+)
+from ..selectors import (
+    calling_policy_get,
+    cancel_reasons_for,
+    lease_languages,
+    lease_live_of,
+    operator_can_take,
+    operator_state_current,
+    phone_gap_until,
+)
+from .leases import call_next_claim, lease_abandon
 from .tasks import tasks_move
 
 ORDER_NOT_IN_CALLING = "order_not_in_calling"
@@ -63,17 +79,29 @@ def order_call_requeue(
             status_code=422,
         )
     state = CallTaskState.CALLBACK if callback_user is not None else CallTaskState.QUEUED
+    due_at, gap = _due_after_gap(order=order, wanted=next_call_at or at, at=at)
     tasks_move(
         tasks=[task],
         state=state,
-        fields={"due_at": next_call_at or at, "callback_user": callback_user},
+        fields={"due_at": due_at, "callback_user": callback_user},
         only_if=~Q(state=CallTaskState.IN_CALL),
         actor=actor,
-        data={"reason": "supervisor"},
+        data={"reason": "supervisor", **gap},
         at=at,
     )
     order.refresh_from_db()
     return order
+
+
+def _due_after_gap(*, order: Order, wanted: datetime, at: datetime) -> tuple[datetime, dict]:
+    """A supervisor's "call now" inside the minimum gap since the last call to the phone is due
+    when the gap ends, and says so on the timeline (`min_gap_until`) rather than being pushed
+    back silently by the claim."""
+    policy = calling_policy_get(store=order.store_id)
+    until = phone_gap_until(customer_id=order.customer_id, policy=policy, at=at)
+    if until is None or wanted >= until:
+        return wanted, {}
+    return until, {"min_gap_until": until.isoformat()}
 
 
 def _confirmation_task_lock(*, order: Order) -> CallTask | None:
@@ -143,9 +171,15 @@ def lease_reassign(
     queue meanwhile stay where they are."""
     at = at or timezone.now()
     lease = _lease_locked_live(lease_id=lease_id)
-    if not operator.is_operator or not operator.stores.filter(pk=lease.store_id).exists():
+    languages = lease_languages(leases=[lease])[lease.pk]
+    store_ids = set(operator.stores.values_list("pk", flat=True))
+    if not operator_can_take(
+        operator=operator, store_ids=store_ids, store_id=lease.store_id, languages=languages
+    ):
         raise ApplicationError(
-            OPERATOR_NOT_ELIGIBLE, "operator: does not work this store", status_code=422
+            OPERATOR_NOT_ELIGIBLE,
+            _("operator: does not work this store in the customer's language"),
+            status_code=422,
         )
     waiting = [CallTaskState.QUEUED, CallTaskState.CALLBACK]
     held = lease.task_ids
@@ -166,7 +200,19 @@ def lease_reassign(
                 "to_operator": operator.username,
             },
         )  # fmt: skip
+        _handover_claim(operator=operator, at=at)
     return lease
+
+
+def _handover_claim(*, operator: User, at: datetime) -> None:
+    """A ready operator without a call is put on the handed-over customer at once (their own
+    due callback comes first in the queue), so their desk shows the card without a key press;
+    one who is paused or offline finds it when they take their next call."""
+    if lease_live_of(operator=operator) is not None:
+        return
+    current = operator_state_current(operator=operator)
+    if current is not None and current.state == OperatorState.READY:
+        call_next_claim(operator=operator, at=at)
 
 
 @transaction.atomic
@@ -189,11 +235,13 @@ def order_unreachable_decide(
             ORDER_NOT_UNREACHABLE, "queue_state: the order is not unreachable", status_code=409
         )
     if decision == UnreachableDecision.REQUEUE:
+        now = timezone.now()
+        due_at, gap = _due_after_gap(order=order, wanted=now, at=now)
         tasks_move(
             tasks=[task], state=CallTaskState.QUEUED,
-            fields={"due_at": timezone.now(), "callback_user": None},
+            fields={"due_at": due_at, "callback_user": None},
             only_if=Q(state=CallTaskState.UNREACHABLE), actor=supervisor,
-            data={"action": "requeued_by_supervisor"},
+            data={"action": "requeued_by_supervisor", **gap}, at=now,
         )  # fmt: skip
     elif decision == UnreachableDecision.CANCEL:
         codes = {code for code, _label in cancel_reasons_for(store=order.store_id)}

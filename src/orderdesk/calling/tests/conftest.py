@@ -45,6 +45,8 @@ def order_make(
         "status": OrderStatus.AWAITING_CONFIRMATION,
         "payment_method": "cash_on_delivery",
         "locality_name": "Алматы",
+        "street": "Абая",
+        "house": "10",
     }
     order = Order.objects.create(
         store=store, customer=customer, language=language, timezone=timezone,

@@ -15,12 +15,17 @@ from orderdesk.calling.models import (
     OperatorStateSlice,
 )
 from orderdesk.calling.services import (
+    OPERATOR_HOLDS_CALL,
+    OPERATOR_OFFLINE,
     call_next_claim,
+    call_outcome_record,
     callbacks_release,
     leases_expire,
+    operator_state_choose,
     operator_state_set,
     pending_checks_release,
 )
+from orderdesk.core.errors import ApplicationError
 from orderdesk.orders.models import OrderEvent, OrderEventType, OrderStatus
 from orderdesk.orders.selectors import orders_visible_to_user
 from orderdesk.stores.services import store_create
@@ -337,11 +342,70 @@ def test_next_call_ends_a_pause_at_the_moment_of_the_claim(clock, make_order, op
     ]
 
 
-def test_next_call_with_nobody_due_leaves_a_paused_operator_ready(clock, operator):
+def test_next_call_with_nobody_due_leaves_the_pause_as_it_was(clock, operator):
     operator_state_set(operator=operator, state=OperatorState.PAUSED, pause_code="break")
     clock.move_to(NOW + timedelta(minutes=3))
     assert call_next_claim(operator=operator) is None
-    assert _slices(operator)[-1] == (OperatorState.READY, "", NOW + timedelta(minutes=3), None)
+    assert _slices(operator) == [(OperatorState.PAUSED, "break", NOW, None)]
+
+
+def test_an_offline_operator_gets_no_call_and_a_409_naming_the_state(clock, operator, make_order):
+    order = make_order()
+    operator_state_set(operator=operator, state=OperatorState.OFFLINE)
+    with pytest.raises(ApplicationError) as refused:
+        call_next_claim(operator=operator)
+    assert (refused.value.code, refused.value.status_code) == (OPERATOR_OFFLINE, 409)
+    assert refused.value.details == {"state": "offline"}
+    assert fresh(order).queue_state == CallTaskState.QUEUED
+    assert not Lease.objects.filter(operator=operator).exists()
+    assert _slices(operator) == [(OperatorState.OFFLINE, "", NOW, None)]
+
+
+def test_calls_next_answers_409_to_an_offline_operator(clock, operator, operator_api, make_order):
+    make_order()
+    operator_state_set(operator=operator, state=OperatorState.OFFLINE)
+    response = operator_api.post("/api/v1/calls/next", {})
+    assert response.status_code == 409
+    assert response.json()["error"] == OPERATOR_OFFLINE
+    assert response.json()["state"] == "offline"
+
+
+def test_cannot_go_offline_holding_a_call(clock, operator, operator_api, make_order):
+    make_order()
+    operator_state_set(operator=operator, state=OperatorState.READY)
+    claim = call_next_claim(operator=operator)
+    with pytest.raises(ApplicationError) as refused:
+        operator_state_choose(operator=operator, state=OperatorState.OFFLINE)
+    assert (refused.value.code, refused.value.status_code) == (OPERATOR_HOLDS_CALL, 409)
+    response = operator_api.post("/api/v1/calls/state", {"state": "offline"})
+    assert (response.status_code, response.json()["error"]) == (409, OPERATOR_HOLDS_CALL)
+    assert _slices(operator)[-1] == (OperatorState.IN_CALL, "", NOW, None)
+    assert Lease.objects.get(pk=claim.lease.pk).is_live
+
+
+def test_after_the_outcome_the_operator_is_in_the_state_they_chose(clock, operator, make_order):
+    make_order()
+    operator_state_set(operator=operator, state=OperatorState.READY)
+    claim = call_next_claim(operator=operator)
+    operator_state_choose(operator=operator, state=OperatorState.PAUSED, pause_code="lunch")
+    assert _slices(operator)[-1] == (OperatorState.IN_CALL, "", NOW, None)
+    clock.move_to(NOW + timedelta(minutes=2))
+    call_outcome_record(lease_id=claim.lease.pk, operator=operator, result=CallResult.NO_ANSWER)
+    assert _slices(operator)[-1] == (
+        OperatorState.PAUSED,
+        "lunch",
+        NOW + timedelta(minutes=2),
+        None,
+    )
+
+
+def test_an_offline_operator_is_not_made_ready_by_an_outcome(clock, operator, make_order):
+    """Before, a claim took an offline operator into a call and the outcome left them ready."""
+    make_order()
+    operator_state_set(operator=operator, state=OperatorState.OFFLINE)
+    with pytest.raises(ApplicationError):
+        call_next_claim(operator=operator)
+    assert _slices(operator)[-1][0] == OperatorState.OFFLINE
 
 
 def test_next_call_leaves_a_ready_operators_slice_alone(clock, operator):

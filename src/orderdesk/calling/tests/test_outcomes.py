@@ -3,6 +3,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from orderdesk.calling.checks import (
+    ADDRESS_FIELD_REQUIRED,
+    ADDRESS_NOT_DELIVERABLE,
+    DELIVERY_DATE_MOVED_BY_CHECK,
+)
 from orderdesk.calling.models import (
     CallAttempt,
     CallingPolicy,
@@ -22,9 +27,11 @@ from orderdesk.calling.services import (
     DECISION_MISSING,
     LEASE_NOT_HELD,
     OrderDecision,
+    address_check_record,
     call_next_claim,
     call_outcome_record,
     lease_heartbeat,
+    pending_checks_release,
 )
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 from orderdesk.delivery.models import Carrier, DeliveryZone, Locality
@@ -338,7 +345,34 @@ def test_confirm_names_every_failing_check(clock, next_day_zone, make_order, ope
     assert not CallAttempt.objects.exists()
 
 
-def test_out_of_city_order_confirms_after_the_check(clock, next_day_zone, make_order, operator):
+def test_out_of_city_order_confirms_after_the_check(
+    clock, next_day_zone, make_order, operator, supervisor
+):
+    locality, carrier = next_day_zone
+    order = make_order(
+        locality=locality, carrier=carrier, needs_address_check=True, is_out_of_city=True
+    )
+    lease = call_next_claim(operator=operator).lease
+    outcome(lease, operator, CallResult.PENDING_CHECK)
+    clock.move_to(NOW + timedelta(minutes=40))
+    address_check_record(order=order, deliverable=True, note="курьер едет", actor=supervisor)
+    # The answer brings the parked call back at once, to the operator who parked it.
+    assert (fresh(order).queue_state, fresh(order).callback_user_id) == (
+        CallTaskState.CALLBACK,
+        operator.pk,
+    )
+    lease = call_next_claim(operator=operator).lease
+    assert lease.order_ids == [str(order.pk)]
+    decision = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
+    outcome(lease, operator, CallResult.CONFIRMED, decisions=[decision])
+    confirmed = fresh(order)
+    assert (confirmed.status, confirmed.needs_address_check) == (OrderStatus.CONFIRMED, False)
+
+
+def test_out_of_city_order_waits_for_the_check_answer(
+    clock, next_day_zone, make_order, operator, supervisor
+):
+    """Before, the order confirmed once a pending check had been recorded, answered or not."""
     locality, carrier = next_day_zone
     order = make_order(
         locality=locality, carrier=carrier, needs_address_check=True, is_out_of_city=True
@@ -346,15 +380,102 @@ def test_out_of_city_order_confirms_after_the_check(clock, next_day_zone, make_o
     lease = call_next_claim(operator=operator).lease
     outcome(lease, operator, CallResult.PENDING_CHECK)
     clock.move_to(NOW + timedelta(hours=1))
-    from orderdesk.calling.services import pending_checks_release
-
     pending_checks_release()
     lease = call_next_claim(operator=operator).lease
-    assert lease.order_ids == [str(order.pk)]
     decision = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
-    outcome(lease, operator, CallResult.CONFIRMED, decisions=[decision])
-    confirmed = fresh(order)
-    assert (confirmed.status, confirmed.needs_address_check) == (OrderStatus.CONFIRMED, False)
+    with pytest.raises(ValidationFailed) as refused:
+        outcome(lease, operator, CallResult.CONFIRMED, decisions=[decision])
+    assert [(e["field"], e["code"]) for e in refused.value.errors] == [
+        (f"orders[{order.pk}].address", ADDRESS_CHECK_REQUIRED)
+    ]
+    assert fresh(order).status == OrderStatus.AWAITING_CONFIRMATION
+
+
+def test_not_deliverable_answer_refuses_confirmation(
+    clock, next_day_zone, make_order, operator, supervisor
+):
+    locality, carrier = next_day_zone
+    order = make_order(
+        locality=locality, carrier=carrier, needs_address_check=True, is_out_of_city=True
+    )
+    address_check_record(order=order, deliverable=False, note="не возим", actor=supervisor)
+    lease = call_next_claim(operator=operator).lease
+    decision = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
+    with pytest.raises(ValidationFailed) as refused:
+        outcome(lease, operator, CallResult.CONFIRMED, decisions=[decision])
+    assert [e["code"] for e in refused.value.errors] == [ADDRESS_NOT_DELIVERABLE]
+    cancel = OrderDecision(str(order.pk), "cancel", reason="delivery_impossible")
+    outcome(lease, operator, CallResult.CONFIRMED, decisions=[cancel])
+    cancelled = fresh(order)
+    assert (cancelled.status, cancelled.cancel_reason) == (
+        OrderStatus.CANCELLED,
+        "delivery_impossible",
+    )
+
+
+def test_a_check_answered_the_next_day_moves_the_delivery_date(
+    clock, make_order, operator, supervisor
+):
+    """Seed 002: the callback after the check comes the next day, so the delivery date moves:
+    no earlier than the day after the callback, though the carrier delivers the same day."""
+    locality = Locality.objects.get(country="KZ", name_ru="Алматы")
+    carrier = Carrier.objects.create(code="same-day", name="Same day")
+    DeliveryZone.objects.create(
+        carrier=carrier, country="KZ", locality=locality, lead_days=0, weekdays="1-7",
+        skips_holidays=False,
+    )  # fmt: skip
+    order = make_order(
+        locality=locality, carrier=carrier, needs_address_check=True, is_out_of_city=True
+    )
+    lease = call_next_claim(operator=operator).lease
+    outcome(lease, operator, CallResult.PENDING_CHECK)
+    clock.move_to(NOW + timedelta(days=1))  # Wednesday 25th, 11:00 in Almaty
+    address_check_record(order=order, deliverable=True, note="", actor=supervisor)
+    lease = call_next_claim(operator=operator).lease
+    on_the_day = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
+    with pytest.raises(ValidationFailed) as refused:
+        outcome(lease, operator, CallResult.CONFIRMED, decisions=[on_the_day])
+    assert [e["code"] for e in refused.value.errors] == [DELIVERY_DATE_MOVED_BY_CHECK]
+    moved = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 26))
+    outcome(lease, operator, CallResult.CONFIRMED, decisions=[moved])
+    assert fresh(order).delivery_on == date(2026, 11, 26)
+
+
+def test_a_check_answered_after_17_moves_the_date_past_the_next_day(
+    clock, next_day_zone, make_order, operator, supervisor
+):
+    locality, carrier = next_day_zone
+    order = make_order(
+        locality=locality, carrier=carrier, needs_address_check=True, is_out_of_city=True
+    )
+    lease = call_next_claim(operator=operator).lease
+    outcome(lease, operator, CallResult.PENDING_CHECK)
+    clock.move_to(NOW + timedelta(hours=6, minutes=30))  # 17:30 in Almaty, same day
+    address_check_record(order=order, deliverable=True, note="", actor=supervisor)
+    lease = call_next_claim(operator=operator).lease
+    next_day = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
+    with pytest.raises(ValidationFailed) as refused:
+        outcome(lease, operator, CallResult.CONFIRMED, decisions=[next_day])
+    assert [e["code"] for e in refused.value.errors] == [DELIVERY_DATE_MOVED_BY_CHECK]
+    assert refused.value.errors[0]["first_day"] == "2026-11-26"
+    assert fresh(order).status == OrderStatus.AWAITING_CONFIRMATION
+
+
+def test_street_and_house_are_required_for_every_address(
+    clock, next_day_zone, make_order, operator
+):
+    """Before, a house address with no street and no house confirmed."""
+    locality, carrier = next_day_zone
+    order = make_order(locality=locality, carrier=carrier, street="", house="", apartment="")
+    lease = call_next_claim(operator=operator).lease
+    decision = OrderDecision(str(order.pk), "confirm", delivery_on=date(2026, 11, 25))
+    with pytest.raises(ValidationFailed) as refused:
+        outcome(lease, operator, CallResult.CONFIRMED, decisions=[decision])
+    assert [(e["field"], e["code"]) for e in refused.value.errors] == [
+        (f"orders[{order.pk}].street", ADDRESS_FIELD_REQUIRED),
+        (f"orders[{order.pk}].house", ADDRESS_FIELD_REQUIRED),
+    ]
+    assert fresh(order).status == OrderStatus.AWAITING_CONFIRMATION
 
 
 def test_double_submitted_outcome_changes_nothing_twice(clock, held, operator):

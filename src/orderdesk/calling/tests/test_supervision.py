@@ -23,6 +23,7 @@ from orderdesk.calling.services import (
     lease_reassign,
     lease_release,
     leases_expire,
+    operator_state_set,
     order_call_requeue,
     order_unreachable_decide,
 )
@@ -146,6 +147,7 @@ def test_reassign_makes_a_personal_callback_due_now(
         },
     )
     assert CallAttempt.objects.get(lease_id=claim.lease.pk).result == CallResult.ABANDONED
+    operator_state_set(operator=operator, state=OperatorState.READY)  # back from the lost call
     assert call_next_claim(operator=operator) is None
     # The released call never reached the customer: no minimum gap before op2 dials.
     taken = call_next_claim(operator=operator2)
@@ -263,3 +265,51 @@ def test_unreachable_decision_refusals_change_nothing(
         order_unreachable_decide(order=order, decision=decision, supervisor=supervisor)
     assert (refused.value.code, refused.value.status_code) == (code, status_code)
     assert (_state_of(order), OrderEvent.objects.count()) == before
+
+
+def test_call_now_inside_the_minimum_gap_says_when_it_is_due(
+    clock, make_order, operator, supervisor
+):
+    """Before, "call now" was queued for now and the claim pushed it back without a word."""
+    from orderdesk.calling.models import CallingPolicy
+    from orderdesk.calling.services import call_outcome_record
+
+    CallingPolicy.objects.update_or_create(store=supervisor.stores.first(), defaults={
+        "min_gap_minutes": 30})  # fmt: skip
+    order = make_order()
+    claim = call_next_claim(operator=operator)
+    call_outcome_record(lease_id=claim.lease.pk, operator=operator, result=CallResult.NO_ANSWER)
+    clock.move_to(NOW + timedelta(minutes=5))
+    order_call_requeue(order=order, actor=supervisor)
+    gap_end = NOW + timedelta(minutes=30)
+    assert fresh(order).next_call_at == gap_end
+    event = OrderEvent.objects.filter(order=order, type=OrderEventType.QUEUE_CHANGED).last()
+    assert (event.data["reason"], event.data["min_gap_until"]) == (
+        "supervisor",
+        gap_end.isoformat(),
+    )
+    clock.move_to(NOW + timedelta(minutes=31))
+    order_call_requeue(order=order, actor=supervisor)
+    assert fresh(order).next_call_at == NOW + timedelta(minutes=31)
+
+
+def test_the_timeline_numbers_attempts_per_order(clock, make_order, operator):
+    """Before, the attempt's number on the timeline was its row id, shared by every order."""
+    from orderdesk.calling.services import call_outcome_record
+
+    first, second = make_order(phone="+77015550001"), make_order(phone="+77015550002")
+    for minutes in (0, 40, 80):
+        clock.move_to(NOW + timedelta(minutes=minutes))
+        for _order in (first, second):
+            claim = call_next_claim(operator=operator)
+            call_outcome_record(
+                lease_id=claim.lease.pk, operator=operator, result=CallResult.NO_ANSWER
+            )
+    for order in (first, second):
+        numbers = [
+            e.data["number"]
+            for e in OrderEvent.objects.filter(
+                order=order, type=OrderEventType.CALL_ATTEMPT
+            ).order_by("created_at")
+        ]
+        assert numbers == [1, 2, 3]

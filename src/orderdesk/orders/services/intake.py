@@ -314,6 +314,8 @@ def _order_build(
         status=OrderStatus.AWAITING_CONFIRMATION,
         status_changed_at=now,
         language=payload.customer.language,
+        customer_name=payload.customer.name,
+        customer_email=payload.customer.email or "",
         recipient_name=payload.customer.name,
         payment_method=payload.payment.method,
         currency=payload.currency,

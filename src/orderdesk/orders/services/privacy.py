@@ -59,6 +59,8 @@ PERSONAL_KEYS = frozenset(
 # Containers whose keys name order fields: `name` there is a product's name, not a person's.
 _ITEM_KEYS = frozenset({"items", "item"})
 ORDER_PERSONAL_FIELDS = {
+    "customer_name": "",
+    "customer_email": "",
     "recipient_name": "",
     "recipient_phone": "",
     "comment": "",
@@ -126,7 +128,10 @@ def orders_personal_data_erase(
     at = at or timezone.now()
     order_ids = [o.pk for o in orders]
     values = list(values) + [
-        v for o in orders for v in (o.recipient_name, o.recipient_phone) if v and len(v) >= 3
+        v
+        for o in orders
+        for v in (o.customer_name, o.customer_email, o.recipient_name, o.recipient_phone)
+        if v and len(v) >= 3
     ]
     Order.objects.filter(pk__in=order_ids).update(
         **ORDER_PERSONAL_FIELDS, erased_at=at, updated_at=at

@@ -63,9 +63,9 @@ def test_kaspi_orders_get_the_kaspi_script(make_order):
     order = make_order(
         source="kaspi", customer={"name": "Ержан", "phone": "+7 701 555 00 11", "language": "ru"}
     )
-    lines = script_for_order(
-        order=order, context={"customer_name": "Ержан", "store_name": "Мебель Плюс"}
-    )
+    context = {"customer_name": "Ержан", "store_name": "Мебель Плюс", "operator_name": "Алия",
+               "order_numbers": "K-1", "orders_count": 1}  # fmt: skip
+    lines = script_for_order(order=order, context=context)
     greeting = next(line for line in lines if line.situation == Situation.GREETING)
     assert "Kaspi.kz" in greeting.text
     assert greeting.text.startswith("Здравствуйте, Ержан!")
@@ -80,7 +80,15 @@ def test_store_module_replaces_the_default(make_order, store):
     lines = script_for_order(order=order, context={"customer_name": "Иван", "store_name": "МП"})
     greetings = [line for line in lines if line.situation == Situation.GREETING]
     assert [g.text for g in greetings] == ["Добрый день, Иван, это МП."]
-    assert len(lines) == len(Situation.values)
+
+
+def test_a_phrase_whose_data_is_missing_is_not_offered(make_order):
+    """Before, "after {cutoff}" was read out for a carrier without a cut-off."""
+    order = make_order(customer={"name": "Иван", "phone": "+7 701 000 11 22", "language": "ru"})
+    lines = script_for_order(order=order, context={"customer_name": "Иван", "cutoff": ""})
+    situations = {line.situation for line in lines}
+    assert Situation.LATE_CONFIRMATION not in situations
+    assert not [line.text for line in lines if speech_placeholders(line.text)]
 
 
 def test_inactive_module_is_not_shown(make_order):

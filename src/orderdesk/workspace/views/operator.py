@@ -22,8 +22,13 @@ from django_htmx.http import HttpResponseClientRedirect
 from orderdesk.calling.checks import OrderDecision
 from orderdesk.calling.models import Lease, OperatorState, PauseCode
 from orderdesk.calling.selectors import calling_policy_get, lease_live_of, operator_state_current
-from orderdesk.calling.services.leases import LEASE_NOT_HELD, call_next_claim, lease_heartbeat
-from orderdesk.calling.services.operators import operator_state_set
+from orderdesk.calling.services.leases import (
+    LEASE_NOT_HELD,
+    OPERATOR_OFFLINE,
+    call_next_claim,
+    lease_heartbeat,
+)
+from orderdesk.calling.services.operators import operator_state_choose
 from orderdesk.calling.services.outcomes import call_outcome_record
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 from orderdesk.orders.models import ViewedVia
@@ -38,10 +43,15 @@ HEARTBEAT_MAX_SECONDS = 60
 
 
 def opstate_context(user, error: str = "") -> dict:
+    lease = lease_live_of(operator=user)
+    then_pause = ""
+    if lease is not None and lease.then_pause_code in PauseCode.values:
+        then_pause = PauseCode(lease.then_pause_code).label
     return {
         "current": operator_state_current(operator=user),
         "pause_codes": PauseCode.choices,
         "error": error,
+        "then_pause": then_pause,
     }
 
 
@@ -99,19 +109,50 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "opstate": opstate_context(request.user),
             "nothing_eligible": request.GET.get("empty") == "1",
+            "incoming_poll_seconds": INCOMING_POLL_SECONDS,
         },
     )
+
+
+def _offline_answer(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """Key 1 while offline: the state stays, the page says why no call came."""
+    if request.htmx:
+        return render(
+            request,
+            "workspace/_opstate.html",
+            {"opstate": opstate_context(request.user, exc.message)},
+            status=409,
+        )
+    messages.error(request, exc.message)
+    return redirect("workspace:desk")
 
 
 @require_POST
 @operator_view
 def next_call(request: HttpRequest) -> HttpResponse:
     """Key 1: the most urgent eligible customer (or the call already held)."""
-    claim = call_next_claim(operator=request.user)
+    try:
+        claim = call_next_claim(operator=request.user)
+    except ApplicationError as exc:
+        if exc.code != OPERATOR_OFFLINE:
+            raise
+        return _offline_answer(request, exc)
     target = reverse("workspace:desk") + ("" if claim else "?empty=1")
     if request.htmx:
         return HttpResponseClientRedirect(target)
     return redirect(target)
+
+
+INCOMING_POLL_SECONDS = 5
+
+
+@operator_view
+def incoming(request: HttpRequest) -> HttpResponse:
+    """The idle desk asks now and then whether a call was put on this operator (a supervisor's
+    hand-over): the card opens at once, without pressing 1. Reads only."""
+    if live_lease(request) is not None:
+        return HttpResponseClientRedirect(reverse("workspace:desk"))
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -120,13 +161,12 @@ def state_set(request: HttpRequest) -> HttpResponse:
     state = request.POST.get("state", "")
     pause_code = request.POST.get("pause_code", "") if state == OperatorState.PAUSED else ""
     error = ""
-    if live_lease(request) is not None:
-        error = _("Finish the call first.")
-    else:
-        try:
-            operator_state_set(operator=request.user, state=state, pause_code=pause_code)
-        except ValidationFailed as exc:
-            error = " ".join(e["message"] for e in exc.errors)
+    try:
+        operator_state_choose(operator=request.user, state=state, pause_code=pause_code)
+    except ValidationFailed as exc:
+        error = " ".join(e["message"] for e in exc.errors)
+    except ApplicationError as exc:
+        error = exc.message
     if request.htmx:
         return render(
             request,
@@ -318,6 +358,8 @@ def reclaim(request: HttpRequest) -> HttpResponse:
     """After a lost lease: take the next call; when it is the same customer, the page keeps
     everything typed and only learns the new lease, so the operator can send it again."""
     customer_id = request.POST.get("customer", "")
+    # Taking the call back is choosing to work: a lost call left the operator offline.
+    operator_state_choose(operator=request.user, state=OperatorState.READY)
     claim = call_next_claim(operator=request.user)
     if claim is not None and str(claim.lease.customer_id) == customer_id:
         return render(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from orderdesk.accounts.models import Role, User
@@ -19,6 +20,7 @@ from orderdesk.shipping.selectors import problems_open
 from ..access import supervisor_view
 from ..selectors import (
     callbacks_due,
+    handover_candidates_attach,
     operators_board,
     queue_summary,
     stores_supervised_by,
@@ -32,6 +34,7 @@ def live_context(request: HttpRequest, error: str = "") -> dict:
     now = timezone.now()
     stores = stores_supervised_by(user=request.user)
     operators = operators_board(stores=stores, now=now)
+    handover_candidates_attach(operators)
     unreachable = list(tasks_in_state(stores=stores, state=CallTaskState.UNREACHABLE))
     reasons = {store.pk: cancel_reasons_for(store=store) for store in stores}
     for task in unreachable:
@@ -119,6 +122,31 @@ def unreachable_decide(request: HttpRequest, order_id) -> HttpResponse:
             decision=request.POST.get("decision", ""),
             reason=request.POST.get("reason", ""),
             supervisor=request.user,
+        )
+    except ApplicationError as exc:
+        return _board_answer(request, exc.message)
+    return _board_answer(request)
+
+
+CHECK_ANSWERS = {"yes": True, "no": False}
+
+
+@require_POST
+@supervisor_view
+def address_check(request: HttpRequest, order_id) -> HttpResponse:
+    """The answer to an order's out-of-city check, as the API records it (the same service)."""
+    order = orders_visible_to_user(user=request.user).filter(pk=order_id).first()
+    if order is None:
+        raise Http404("order not found")
+    answer = request.POST.get("deliverable", "")
+    if answer not in CHECK_ANSWERS:
+        return _board_answer(request, _("deliverable: answer yes or no"))
+    try:
+        calling_services.address_check_record(
+            order=order,
+            deliverable=CHECK_ANSWERS[answer],
+            note=request.POST.get("note", "")[:2000],
+            actor=request.user,
         )
     except ApplicationError as exc:
         return _board_answer(request, exc.message)

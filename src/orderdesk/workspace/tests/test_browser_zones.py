@@ -1,0 +1,52 @@
+"""In a real browser: a callback for a customer far to the east, at the time the picker offers."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from orderdesk.accounts.services import user_create
+from orderdesk.calling.models import CallTaskState
+from orderdesk.calling.tests.conftest import fresh
+from orderdesk.stores.services import store_create
+
+from .test_browser import browser, intake, log_in, page, reference_data  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VLADIVOSTOK = ZoneInfo("Asia/Vladivostok")
+# 10:11 in Vladivostok: 05:11 on the server's clock (Asia/Almaty), before its calling window.
+FAR_EAST_MORNING = datetime(2026, 11, 24, 10, 11, tzinfo=VLADIVOSTOK)
+
+
+def test_callback_for_a_vladivostok_customer_with_the_default_time(live_server, page):  # noqa: F811
+    with time_machine.travel(FAR_EAST_MORNING, tick=True):
+        store, _ = store_create(name="Мебель Плюс", slug="mebel")
+        user_create(
+            username="aliya", role="operator", store_slugs=["mebel"], languages=["ru", "kk"],
+            password="correct-horse-battery-9",
+        )  # fmt: skip
+        order = intake(
+            store, "V-1001",
+            customer={"name": "Ольга Приморская", "phone": "+7 914 700 10 20", "language": "ru"},
+            delivery={"locality": "Владивосток", "street": "Светланская", "house": "5"},
+        )  # fmt: skip
+        assert order.timezone == "Asia/Vladivostok"
+
+        log_in(page, live_server.url, "aliya")
+        page.wait_for_selector("#take-next")
+        page.click("#state-ready")
+        page.wait_for_selector("#opstate .badge.ready")
+        page.keyboard.press("1")
+        page.wait_for_selector("#call-card")
+
+        picker = page.locator("#callback-at")
+        assert picker.input_value() == "2026-11-24T11:11"
+        assert "Asia/Vladivostok" in page.inner_text("label[for=callback-at]")
+        page.keyboard.press("6")
+        page.wait_for_selector("#take-next")
+
+        task = fresh(order)
+        assert task.queue_state == CallTaskState.CALLBACK
+        assert task.next_call_at == datetime(2026, 11, 24, 11, 11, tzinfo=VLADIVOSTOK)
