@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, supervisor, two_factor
+from .views import common, customers, edits, operator, orders, search, supervisor, two_factor
 
 app_name = "workspace"
 
@@ -49,5 +49,6 @@ urlpatterns = [
         name="unreachable_decide",
     ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+    path("search/", search.search, name="search"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]
