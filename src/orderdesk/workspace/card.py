@@ -150,6 +150,14 @@ def _date_choice(*, order: Order, dates: DeliveryDates | None, at: datetime) -> 
     return OrderCard(order=order, dates=dates, selected=selected, moved_reason=moved.strip())
 
 
+def decision_preselected(*, order: Order, delivery_on: date | None, at: datetime) -> str:
+    """Before the operator chose anything, "confirm" is preselected for an order that passes
+    every check, so the key 9 confirms it; otherwise nothing is (the checklist says why)."""
+    if order_confirm_errors(order=order, delivery_on=delivery_on, at=at):
+        return ""
+    return Decision.CONFIRM
+
+
 def card_checks(*, cards: list[OrderCard], cancel_codes: set[str], at: datetime) -> list[Check]:
     """The checklist as the confirmation will judge it: calling's checks for each order to
     confirm (address, out-of-city check, delivery date), a decision and a reason otherwise."""
@@ -321,6 +329,8 @@ def call_card_build(
     for order in held:
         oc = _date_choice(order=order, dates=order_delivery_dates(order=order, at=at), at=at)
         oc.decision = form.get(f"decision_{order.pk}", "")
+        if f"decision_{order.pk}" not in form:
+            oc.decision = decision_preselected(order=order, delivery_on=oc.selected, at=at)
         oc.reason = form.get(f"reason_{order.pk}", "")
         typed = form.get(f"date_{order.pk}")
         if typed:

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import common, customers, edits, operator, orders, search, supervisor, two_factor
+from .views import (
+    common,
+    customers,
+    edits,
+    operator,
+    orders,
+    search,
+    shift,
+    supervisor,
+    two_factor,
+)
 
 app_name = "workspace"
 
@@ -19,6 +29,7 @@ urlpatterns = [
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),
     path("desk/history/", operator.history, name="history"),
+    path("desk/progressive/", shift.progressive_set, name="progressive"),
     # edits during the call
     path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
     path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),

@@ -11,6 +11,7 @@ Outcome:
 - `call_outcome_record(*, lease_id, operator, result, notes="", callback_at=None,
   personal=False, reason="", decisions=(), at=None) -> OutcomeResult`
 - the checks and their error codes: `calling.checks` (re-exported here)
+Timers (`services.timers`): `attempt_timers_record(*, attempt, operator, talk_ended_at)`
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
 Supervision:
