@@ -1,11 +1,30 @@
 """The shift, faster: search in the header, the keys, progressive mode, the customer whole,
 timers, orders by phone and the supervisor's numbers."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
-from orderdesk.orders.models import OrderEvent, OrderEventType
+from orderdesk.calling.models import (
+    CallAttempt,
+    CallingPolicy,
+    CallTask,
+    CallTaskState,
+    Lease,
+    OperatorState,
+)
+from orderdesk.calling.services import lease_release
+from orderdesk.calling.services.operators import operator_state_set
+from orderdesk.conftest import order_payload
+from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 from orderdesk.stores.services import store_create
+from orderdesk.workspace.models import DeskPreference
+
+from .conftest import WORK_MORNING
+
+ITEM = order_payload()["items"][0]
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +68,210 @@ def test_search_needs_a_signed_in_staff_member(client, make_order):
     make_order("P-9")
     response = client.get(reverse("workspace:search"), {"q": "P-9"})
     assert response.status_code == 302
+
+
+def take_call(client):
+    response = client.post(reverse("workspace:next"))
+    assert response.status_code == 302
+    return client.get(reverse("workspace:desk")).content.decode()
+
+
+def live_lease(operator) -> Lease:
+    return Lease.objects.get(operator=operator, ended_at=None)
+
+
+def test_confirm_is_preselected_only_for_an_order_that_passes(
+    ready_operator, operator_client, make_order
+):
+    ready = make_order("K-1")
+    page = take_call(operator_client)
+    assert re.search(rf'id="decision-{ready.pk}".*?<option value="confirm" selected', page, re.S)
+    assert not re.search(r'id="confirm-button"[^>]*disabled', page)
+
+
+def test_no_preselection_when_a_check_fails(ready_operator, operator_client, make_order):
+    order = make_order(
+        "K-2", delivery={"locality": "Алматы", "street": "Абая", "house": "10", "apartment": "25"}
+    )
+    page = take_call(operator_client)
+    assert not re.search(
+        rf'id="decision-{order.pk}".*?<option value="confirm" selected', page, re.S
+    )
+    assert re.search(r'id="confirm-button"[^>]*disabled', page)
+
+
+def test_keys_list_names_every_key(operator_client, work_morning):
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    keys = re.search(r'<dialog id="keys-help".*?</dialog>', page, re.S).group(0)
+    for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "c", "n", "s", "p", "/", "?"]:
+        assert f"<kbd>{key}</kbd>" in keys, key
+    assert 'data-key="?"' in page and "shift.js" in page
+
+
+def test_talk_and_wrap_up_are_recorded_on_the_attempt(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order("T-1")
+    page = take_call(operator_client)
+    assert 'id="talk-timer"' in page and 'form="outcome-form"' in page
+    lease = live_lease(ready_operator)
+    work_morning.shift(75)
+    talk_end = (lease.claimed_at + timedelta(seconds=75)).isoformat()
+    work_morning.shift(12)
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "no_answer", "talk_ended_at": talk_end},
+    )
+    assert response.status_code == 302
+    attempt = CallAttempt.objects.get()
+    assert (attempt.talk_seconds, attempt.wrap_up_seconds) == (75, 12)
+
+
+def test_without_a_talk_end_the_whole_call_is_talk_and_a_bad_stamp_is_ignored(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order("T-2")
+    take_call(operator_client)
+    lease = live_lease(ready_operator)
+    work_morning.shift(40)
+    operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "busy", "talk_ended_at": "yesterday"},
+    )
+    attempt = CallAttempt.objects.get()
+    assert (attempt.talk_seconds, attempt.wrap_up_seconds) == (40, 0)
+
+
+def test_a_talk_end_outside_the_call_is_kept_inside_it(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order("T-3")
+    take_call(operator_client)
+    lease = live_lease(ready_operator)
+    work_morning.shift(30)
+    operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "busy", "talk_ended_at": "2030-01-01T00:00:00+00:00"},
+    )
+    attempt = CallAttempt.objects.get()
+    assert (attempt.talk_seconds, attempt.wrap_up_seconds) == (30, 0)
+
+
+def test_progressive_countdown_is_the_stores_wrap_up_after_an_outcome(
+    ready_operator, operator_client, make_order, store, work_morning
+):
+    CallingPolicy.objects.create(store=store, wrap_up_seconds=25)
+    make_order("G-1")
+    take_call(operator_client)
+    lease = live_lease(ready_operator)
+    operator_client.post(reverse("workspace:outcome"), {"lease": str(lease.pk), "result": "busy"})
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert 'data-countdown="25"' in page and 'data-key="p"' in page
+    work_morning.shift(10)
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert 'data-countdown="15"' in page
+
+
+def test_progressive_mode_is_per_operator_and_can_be_turned_off(
+    ready_operator, operator_client, work_morning
+):
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert 'data-countdown="0"' in page  # on by default: nothing to wrap up
+    operator_client.post(reverse("workspace:progressive"), {"progressive": "0"})
+    assert DeskPreference.objects.get(operator=ready_operator).progressive is False
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert "data-countdown" not in page and 'id="progressive-on"' in page
+
+
+def test_no_countdown_while_paused(operator, operator_client, work_morning):
+    operator_state_set(operator=operator, state=OperatorState.PAUSED, pause_code="lunch")
+    page = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert "data-countdown" not in page
+
+
+def test_an_empty_queue_says_why(ready_operator, operator_client, make_order, work_morning):
+    # 10:30 in Almaty is 05:30 in Moscow: a Moscow customer is outside the calling window.
+    make_order("E-1", customer=a_customer("Иван Тестов", "+7 916 111 22 33"),
+               delivery={**order_payload()["delivery"], "locality": "Москва"})  # fmt: skip
+    later = make_order("E-2", customer=a_customer("Пётр Тестов", "+7 701 999 88 77"))
+    CallTask.objects.filter(order=later).update(
+        state=CallTaskState.CALLBACK, due_at=WORK_MORNING + timedelta(hours=2)
+    )
+    response = operator_client.post(reverse("workspace:next"))
+    page = operator_client.get(response["Location"]).content.decode()
+    assert 'id="empty-outside-hours"' in page and "1 customer is outside" in page
+    assert "12:00 (Asia/Almaty)" in page  # the Moscow window opens at 10:00 Moscow time
+    assert 'id="empty-callbacks-later"' in page and "12:30" in page
+    assert 'data-countdown="30"' in page
+
+
+def test_the_card_shows_the_customer_whole(
+    ready_operator, operator_client, make_order, work_morning
+):
+    delivered = make_order("H-1", items=[{**ITEM, "price": "1000.00"}])
+    returned = make_order("H-2", items=[{**ITEM, "price": "300.00"}])
+    cancelled = make_order("H-3")
+    Order.objects.filter(pk=delivered.pk).update(status=OrderStatus.DELIVERED)
+    Order.objects.filter(pk=returned.pk).update(status=OrderStatus.RETURNED)
+    Order.objects.filter(pk=cancelled.pk).update(
+        status=OrderStatus.CANCELLED, cancel_reason="changed_mind"
+    )
+    CallTask.objects.filter(order__in=[delivered, returned, cancelled]).update(
+        state=CallTaskState.DONE
+    )
+    make_order("H-4")
+    page = take_call(operator_client)
+    history = re.search(r'<section class="panel" id="customer-history">.*?</section>', page, re.S)
+    text = history.group(0)
+    for number in ["H-1", "H-2", "H-3", "H-4"]:
+        assert f'data-history-order="{number}"' in text
+    assert "4 orders" in text
+    assert "delivered: 1 (1000,00 KZT)" in text and "returned: 1 (300,00 KZT)" in text
+    assert "cancelled: 1" in text
+
+
+def test_heartbeat_is_at_most_every_15_seconds(ready_operator, operator_client, make_order):
+    make_order("B-1")
+    page = take_call(operator_client)
+    assert 'hx-trigger="every 15s"' in page
+
+
+def test_lost_lease_answer_puts_the_header_right(
+    ready_operator, operator_client, make_order, supervisor
+):
+    make_order("B-2")
+    page = take_call(operator_client)
+    assert 'class="badge in_call"' in page
+    lease = live_lease(ready_operator)
+    lease_release(lease_id=lease.pk, supervisor=supervisor)
+    response = operator_client.post(
+        reverse("workspace:heartbeat"), {"lease": str(lease.pk)}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'id="opstate" hx-swap-oob="outerHTML"' in html
+    assert "badge in_call" not in html
+
+
+def test_supervisor_sees_each_operators_day(
+    ready_operator, operator_client, supervisor_client, make_order, work_morning
+):
+    confirmed = make_order("N-1")
+    take_call(operator_client)
+    lease = live_lease(ready_operator)
+    work_morning.shift(90)
+    operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "confirmed", f"decision_{confirmed.pk}": "confirm",
+         f"date_{confirmed.pk}": "2026-11-25"},
+    )  # fmt: skip
+    operator_client.post(reverse("workspace:state"), {"state": "paused", "pause_code": "lunch"})
+    work_morning.shift(30 * 60)
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    numbers = re.search(r'id="live-numbers">.*?</section>', page, re.S).group(0)
+    row = re.search(r'<tr data-operator="op1">.*?</tr>', numbers, re.S).group(0)
+    cells = dict(re.findall(r'data-col="([\w-]+)">([^<]*)<', row))
+    assert cells["calls"] == "1" and cells["confirmed"] == "1" and cells["approval"] == "100%"
+    assert cells["talk"] == "0:01:30"
+    assert cells["per-hour"] == "1,9"  # one call in 31.5 minutes worked
+    assert "Lunch 0:30:00" in cells["pauses"]
