@@ -274,4 +274,4 @@ def test_supervisor_sees_each_operators_day(
     assert cells["calls"] == "1" and cells["confirmed"] == "1" and cells["approval"] == "100%"
     assert cells["talk"] == "0:01:30"
     assert cells["per-hour"] == "1,9"  # one call in 31.5 minutes worked
-    assert "Lunch 0:30:00" in cells["pauses"]
+    assert "Обед 0:30:00" in cells["pauses"]  # the supervisor reads Russian
