@@ -6,6 +6,7 @@ from .views import (
     edits,
     operator,
     orders,
+    phone_order,
     search,
     shift,
     supervisor,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("desk/reclaim/", operator.reclaim, name="reclaim"),
     path("desk/history/", operator.history, name="history"),
     path("desk/progressive/", shift.progressive_set, name="progressive"),
+    path("desk/phone-order/", phone_order.phone_order, name="phone_order"),
     # edits during the call
     path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
     path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),

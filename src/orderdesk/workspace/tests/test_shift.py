@@ -103,7 +103,25 @@ def test_no_preselection_when_a_check_fails(ready_operator, operator_client, mak
 def test_keys_list_names_every_key(operator_client, work_morning):
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     keys = re.search(r'<dialog id="keys-help".*?</dialog>', page, re.S).group(0)
-    for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "c", "n", "s", "p", "/", "?"]:
+    for key in [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+        "9",
+        "0",
+        "c",
+        "n",
+        "s",
+        "o",
+        "p",
+        "/",
+        "?",
+    ]:
         assert f"<kbd>{key}</kbd>" in keys, key
     assert 'data-key="?"' in page and "shift.js" in page
 
@@ -275,3 +293,72 @@ def test_supervisor_sees_each_operators_day(
     assert cells["talk"] == "0:01:30"
     assert cells["per-hour"] == "1,9"  # one call in 31.5 minutes worked
     assert "Обед 0:30:00" in cells["pauses"]  # the supervisor reads Russian
+
+
+def phone_order_form(store, **changes) -> dict:
+    form = {
+        "store": str(store.pk), "external_id": "TEL-1", "customer.name": "Гүлнар Тестова",
+        "customer.phone": "8 (701) 222-33-44", "customer.email": "", "customer.language": "kk",
+        "items[0].sku": "HRF-450", "items[0].name": "Холодильник", "items[0].quantity": "1",
+        "items[0].price": "259990.00", "delivery.locality": "Алматы", "delivery.street": "Абая",
+        "delivery.house": "10", "delivery.apartment": "25", "delivery.entrance": "2",
+        "delivery.floor": "5", "delivery.intercom": "25К", "delivery.elevator": "passenger",
+        "delivery.date": "", "payment.method": "cash_on_delivery", "comment": "",
+    }  # fmt: skip
+    form.update(changes)
+    return form
+
+
+def test_an_order_by_phone_goes_through_the_intake_and_is_confirmed_at_once(
+    ready_operator, operator_client, store, work_morning
+):
+    page = operator_client.get(reverse("workspace:phone_order")).content.decode()
+    assert 'name="customer.phone"' in page and 'value="TEL-' in page
+    response = operator_client.post(reverse("workspace:phone_order"), phone_order_form(store))
+    assert response.status_code == 302
+    order = Order.objects.get(external_id="TEL-1")
+    assert (order.source, order.customer.phone) == ("phone", "+77012223344")
+    lease = live_lease(ready_operator)
+    assert lease.customer_id == order.customer_id
+    card = operator_client.get(reverse("workspace:desk")).content.decode()
+    assert "TEL-1" in card and not re.search(r'id="confirm-button"[^>]*disabled', card)
+    response = operator_client.post(
+        reverse("workspace:outcome"),
+        {"lease": str(lease.pk), "result": "confirmed", f"decision_{order.pk}": "confirm",
+         f"date_{order.pk}": "2026-11-25"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"customer.phone": "12"}, "customer.phone"),
+        ({"items[0].price": "-1"}, "items[0].price"),
+        ({"items[0].sku": "", "items[0].name": "", "items[0].quantity": "",
+          "items[0].price": ""}, "items"),
+        ({"delivery.locality": ""}, "delivery.locality"),
+        ({"customer.email": "not-an-email"}, "customer.email"),
+        ({"payment.method": "barter"}, "payment.method"),
+    ],
+)  # fmt: skip
+def test_a_bad_phone_order_names_the_field_as_the_api_does_and_stores_nothing(
+    ready_operator, operator_client, store, work_morning, changes, field
+):
+    response = operator_client.post(
+        reverse("workspace:phone_order"), phone_order_form(store, **changes)
+    )
+    assert response.status_code == 422
+    assert f'data-field="{field}"' in response.content.decode()
+    assert not Order.objects.exists() and not Lease.objects.exists()
+
+
+def test_a_phone_order_of_another_store_is_refused(
+    ready_operator, operator_client, store, work_morning
+):
+    alien, _key = store_create(name="Чужой магазин", slug="alien")
+    form = {**phone_order_form(store), "store": str(alien.pk)}
+    response = operator_client.post(reverse("workspace:phone_order"), form)
+    assert response.status_code == 422 and 'data-field="store"' in response.content.decode()
+    assert not Order.objects.exists()
