@@ -109,6 +109,9 @@ class CallingPolicy(BaseModel):
         _("seconds an operator holds a customer without a heartbeat"), default=300
     )
     cancel_reasons = models.JSONField(_("cancellation reasons"), default=list, blank=True)
+    wrap_up_seconds = models.PositiveIntegerField(
+        _("seconds of wrap-up before the next call is offered"), default=10
+    )
     priorities = models.JSONField(
         _("queue priorities, most urgent first"), default=list, blank=True
     )
@@ -448,6 +451,10 @@ class CallAttempt(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     callback_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=100, blank=True)
+    # The desk's timers: the conversation, then the wrap-up until the outcome (none for an
+    # attempt recorded without the desk, e.g. by the API or a lapsed lease).
+    talk_seconds = models.PositiveIntegerField(_("talk time, seconds"), null=True, blank=True)
+    wrap_up_seconds = models.PositiveIntegerField(_("wrap-up time, seconds"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("call attempt")

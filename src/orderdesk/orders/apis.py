@@ -1,6 +1,6 @@
 """The orders router: intake (single and bulk), one order with its timeline, the list."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest
@@ -31,6 +31,13 @@ from .services import (
 
 router = Router(tags=["orders"])
 BULK_MAX = 1000
+SearchText = Annotated[
+    str,
+    Field(
+        max_length=200,
+        description="an order number, a phone in any writing, or part of the customer's name",
+    ),
+]
 
 
 class OrdersBulkIn(BaseModel):
@@ -146,6 +153,7 @@ def order_list(
     external_id: str | None = None,
     status: OrderStatus | None = None,
     updated_since: Instant | None = None,
+    search: SearchText | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ):
@@ -156,6 +164,7 @@ def order_list(
         external_id=external_id,
         status=status,
         updated_since=updated_since,
+        search=(search or "").strip(),
     )
     count = orders.count()
     page = list(orders[offset : offset + limit])

@@ -253,6 +253,7 @@ class ViewedVia(models.TextChoices):
     ADMIN = "admin", _("Admin site")
     API = "api", _("API")
     EXPORT = "export", _("Export")
+    SEARCH = "search", _("Search")
 
 
 class OrderEvent(models.Model):

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from orderdesk.accounts.models import Role, User
+from orderdesk.core.phones import PhoneError, phone_normalize
 from orderdesk.stores.models import Store
 
 from .models import OPEN_STATUSES, Customer, Order, OrderEvent, OrderEventType
@@ -34,6 +35,51 @@ def orders_visible(*, store: Store | None = None, user: User | None = None) -> Q
     return Order.objects.none()
 
 
+SEARCH_MIN_DIGITS = 4
+
+
+def orders_searchable(*, store: Store | None = None, user: User | None = None) -> QuerySet[Order]:
+    """Where a search looks: a store's own orders; staff the orders of the stores they work
+    (an operator answering a call must find an order they never called), admins every store."""
+    if store is not None:
+        return Order.objects.filter(store=store)
+    if user is None:
+        return Order.objects.none()
+    if user.role == Role.ADMIN:
+        return Order.objects.all()
+    return Order.objects.filter(store__in=user.stores.all())
+
+
+def search_condition(text: str) -> Q:
+    """An order number (exactly, any case), a phone however it is written (the whole number in
+    any notation, or at least four of its digits in a row) or a part of the customer's name."""
+    text = " ".join(text.split())
+    condition = Q(external_id__iexact=text) | Q(customer__name__icontains=text)
+    try:
+        phone = phone_normalize(text)
+    except PhoneError:
+        phone = ""
+    if phone:
+        condition |= Q(customer__phone=phone) | Q(customer__additional_phones__contains=[phone])
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= SEARCH_MIN_DIGITS and len(digits) * 2 >= len(text.replace(" ", "")):
+        condition |= Q(customer__phone__contains=digits)
+    return condition
+
+
+def orders_search(
+    *, text: str, store: Store | None = None, user: User | None = None
+) -> QuerySet[Order]:
+    """Orders matching the search text among those the caller may search, newest first."""
+    return (
+        orders_searchable(store=store, user=user)
+        .filter(search_condition(text))
+        .select_related(*ORDER_RELATED)
+        .prefetch_related("items")
+        .order_by("-created_at", "-id")
+    )
+
+
 def order_get(
     *, order_id, store: Store | None = None, user: User | None = None, with_timeline: bool = False
 ) -> Order:
@@ -60,9 +106,14 @@ def orders_list(
     external_id: str | None = None,
     status: str | None = None,
     updated_since: datetime | None = None,
+    search: str = "",
 ) -> QuerySet[Order]:
-    """Newest change first (uses orders_store_updated_idx)."""
-    orders = orders_visible(store=store, user=user)
+    """Newest change first (uses orders_store_updated_idx). A search looks in every order the
+    caller may search (`orders_searchable`)."""
+    if search:
+        orders = orders_searchable(store=store, user=user).filter(search_condition(search))
+    else:
+        orders = orders_visible(store=store, user=user)
     if external_id:
         orders = orders.filter(external_id=external_id)
     if status:

@@ -172,6 +172,14 @@ def _date_choice(*, order: Order, dates: DeliveryDates | None, at: datetime) -> 
     return OrderCard(order=order, dates=dates, selected=selected, moved_reason=moved.strip())
 
 
+def decision_preselected(*, order: Order, delivery_on: date | None, at: datetime) -> str:
+    """Before the operator chose anything, "confirm" is preselected for an order that passes
+    every check, so the key 9 confirms it; otherwise nothing is (the checklist says why)."""
+    if order_confirm_errors(order=order, delivery_on=delivery_on, at=at):
+        return ""
+    return Decision.CONFIRM
+
+
 def card_checks(*, cards: list[OrderCard], cancel_codes: set[str], at: datetime) -> list[Check]:
     """The checklist as the confirmation will judge it: calling's checks for each order to
     confirm (address, out-of-city check, delivery date), a decision and a reason otherwise."""
@@ -358,7 +366,10 @@ def call_card_build(
         oc = _date_choice(order=order, dates=order_delivery_dates(order=order, at=at), at=at)
         if order.needs_address_check:
             _address_check_apply(oc, at=at)
-        oc.decision = form.get(f"decision_{order.pk}", oc.decision)
+        if f"decision_{order.pk}" in form:
+            oc.decision = form[f"decision_{order.pk}"]
+        elif not oc.decision:
+            oc.decision = decision_preselected(order=order, delivery_on=oc.selected, at=at)
         oc.reason = form.get(f"reason_{order.pk}", oc.reason)
         typed = form.get(f"date_{order.pk}")
         if typed:

@@ -111,3 +111,20 @@ class SpeechModule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_situation_display()} ({self.source}, {self.language})"
+
+
+class DeskPreference(BaseModel):
+    """How an operator's desk paces the calls. Without a row: progressive mode on (the next
+    call is offered by itself after the store's wrap-up time)."""
+
+    operator = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="desk_preference"
+    )
+    progressive = models.BooleanField(_("offer the next call by itself"), default=True)
+
+    class Meta:
+        verbose_name = _("desk preference")
+        verbose_name_plural = _("desk preferences")
+
+    def __str__(self) -> str:
+        return f"{self.operator_id}: {'progressive' if self.progressive else 'manual'}"

@@ -15,6 +15,8 @@ from orderdesk.core.errors import ApplicationError
 from orderdesk.orders.models import Elevator, Order
 from orderdesk.orders.services import order_update
 
+from .models import DeskPreference
+
 INTERFACE_LANGUAGE_UNKNOWN = "interface_language_unknown"
 TIME_WISH_INVALID = "time_wish_invalid"
 ELEVATOR_INVALID = "elevator_invalid"
@@ -81,3 +83,11 @@ def order_bad_connection_note(*, order: Order, actor: User) -> Order:
         line = _("The customer has a bad connection and may be unreachable.")
     changes = {"delivery_comment": _comment_append(order.delivery_comment, line)}
     return order_update(order=order, changes=changes, actor=actor, reason="bad_connection")
+
+
+@transaction.atomic
+def desk_progressive_set(*, operator: User, progressive: bool) -> None:
+    """Progressive mode on or off for this operator (on without a row)."""
+    DeskPreference.objects.update_or_create(
+        operator=operator, defaults={"progressive": progressive}
+    )

@@ -9,8 +9,11 @@ from .views import (
     inbound,
     operator,
     orders,
+    phone_order,
     reports,
     screening,
+    search,
+    shift,
     stock,
     supervisor,
     two_factor,
@@ -39,6 +42,8 @@ urlpatterns = [
     path("orders/<uuid:order_id>/feedback/", delivery.feedback, name="order_feedback"),
     # the inbound line: a customer calls in
     path("inbound/", inbound.inbound, name="inbound"),
+    path("desk/progressive/", shift.progressive_set, name="progressive"),
+    path("desk/phone-order/", phone_order.phone_order, name="phone_order"),
     # edits during the call
     path("desk/orders/<uuid:order_id>/address/", edits.address, name="address"),
     path("desk/orders/<uuid:order_id>/recipient/", edits.recipient, name="recipient"),
@@ -106,5 +111,6 @@ urlpatterns = [
         name="address_check",
     ),
     path("orders/<uuid:order_id>/", orders.order_detail, name="order"),
+    path("search/", search.search, name="search"),
     path("customers/<int:customer_id>/views/", customers.customer_views, name="customer_views"),
 ]

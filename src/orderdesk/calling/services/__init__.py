@@ -13,6 +13,7 @@ Outcome:
 - `order_confirm(*, order, delivery_on, actor=None, actor_label="", data=None) -> Order`: the
   one confirmation (the outcome's and the customer's page), after `order_confirm_errors`
 - the checks and their error codes: `calling.checks` (re-exported here)
+Timers (`services.timers`): `attempt_timers_record(*, attempt, operator, talk_ended_at)`
 Operator state:
 - `operator_state_set(*, operator, state, pause_code="", at=None) -> OperatorStateSlice`
 - `operator_state_choose(...)`: the operator's own choice (409 OPERATOR_HOLDS_CALL for offline

@@ -30,6 +30,7 @@ from orderdesk.calling.services.leases import (
 )
 from orderdesk.calling.services.operators import operator_state_choose
 from orderdesk.calling.services.outcomes import call_outcome_record
+from orderdesk.calling.services.timers import attempt_timers_record
 from orderdesk.core.errors import ApplicationError, ValidationFailed
 from orderdesk.orders.models import ViewedVia
 from orderdesk.orders.services import call_card_view_record, orders_view_record
@@ -37,9 +38,11 @@ from orderdesk.orders.services import call_card_view_record, orders_view_record
 from ..access import operator_view
 from ..card import CallCard, call_card_build, parse_date_or_none
 from ..selectors import card_changes_since, operator_history, queue_tasks_attach
+from .shift import card_shift_context, idle_context, talk_ended_at
 
 HISTORY_DAYS = 7
-HEARTBEAT_MAX_SECONDS = 60
+# A lost call is noticed within 15 seconds (architecture: The operator's shift).
+HEARTBEAT_MAX_SECONDS = 15
 
 
 def opstate_context(user, error: str = "") -> dict:
@@ -75,13 +78,20 @@ def card_page(request: HttpRequest, card: CallCard) -> HttpResponse:
             "card": card,
             "opstate": opstate_context(request.user),
             "heartbeat_seconds": heartbeat_seconds(card.lease),
+            **card_shift_context(card.lease),
         },
     )
 
 
 def lease_lost_response(request: HttpRequest) -> HttpResponse:
     """409: reveal the banner, keep the page (and every typed value) as it is."""
-    response = render(request, "workspace/_lease_lost.html", {"lost": True}, status=409)
+    response = render(
+        request,
+        "workspace/_lease_lost.html",
+        # The header learns the state the server now has (never "in a call" without a call).
+        {"lost": True, "opstate": opstate_context(request.user)},
+        status=409,
+    )
     response["HX-Retarget"] = "#lease-lost-banner"
     response["HX-Reswap"] = "outerHTML"
     return response
@@ -110,6 +120,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "opstate": opstate_context(request.user),
             "nothing_eligible": request.GET.get("empty") == "1",
             "incoming_poll_seconds": INCOMING_POLL_SECONDS,
+            **idle_context(request, empty=request.GET.get("empty") == "1"),
         },
     )
 
@@ -330,7 +341,7 @@ def outcome(request: HttpRequest) -> HttpResponse:
     if lease is None:
         return lease_lost_response(request)
     try:
-        call_outcome_record(
+        recorded = call_outcome_record(
             lease_id=lease.pk,
             operator=request.user,
             result=request.POST.get("result", ""),
@@ -346,6 +357,10 @@ def outcome(request: HttpRequest) -> HttpResponse:
         if exc.code != LEASE_NOT_HELD:
             raise
         return lease_lost_response(request)
+    if not recorded.replayed:
+        attempt_timers_record(
+            attempt=recorded.attempt, operator=request.user, talk_ended_at=talk_ended_at(request)
+        )
     messages.success(request, _("Outcome recorded. Press 1 for the next call."))
     if request.htmx:
         return HttpResponseClientRedirect(reverse("workspace:desk"))

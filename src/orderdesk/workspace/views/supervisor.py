@@ -26,6 +26,7 @@ from ..selectors import (
     stores_supervised_by,
     tasks_in_state,
 )
+from ..shift import operators_today_numbers
 
 LIVE_REFRESH_SECONDS = 5
 
@@ -48,6 +49,8 @@ def live_context(request: HttpRequest, error: str = "") -> dict:
         "pending": tasks_in_state(stores=stores, state=CallTaskState.PENDING_CHECK),
         "problems": problems_open(stores=stores),
         "operators": operators,
+        "numbers": operators_today_numbers(stores=stores, now=now),
+        "zone_name": timezone.get_current_timezone_name(),
         "refresh_seconds": LIVE_REFRESH_SECONDS,
         "board_error": error,
     }

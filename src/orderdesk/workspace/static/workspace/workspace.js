@@ -3,10 +3,14 @@
 (function () {
   "use strict";
 
+  // Where a key types text; a select, a checkbox or a button does not take the shortcuts away
+  // (Escape leaves a text field: shift.js).
+  var NOT_TYPED = { checkbox: 1, radio: 1, button: 1, submit: 1, reset: 1 };
   function typing(target) {
     if (!target) return false;
     var tag = target.tagName;
-    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+    if (tag === "INPUT") return !NOT_TYPED[(target.type || "").toLowerCase()];
+    return tag === "TEXTAREA" || target.isContentEditable;
   }
 
   // A key press clicks the visible, enabled element carrying data-key="<key>".
