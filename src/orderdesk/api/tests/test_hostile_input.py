@@ -135,7 +135,13 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             {"platform": "json", "secret": SECRET, "name": "shop", "api_key_name": "key"},
         ),
         ("store", "POST", "/api/v1/customers/erase", {"phone": "+7 701 000 00 00"}),
+        ("store", "PUT", "/api/v1/products/SOFA-1", PRODUCT),
+        ("store", "POST", "/api/v1/products/bulk", {"products": [{**PRODUCT, "sku": "SOFA-2"}]}),
     ]
+
+
+PRODUCT = {"name": "Диван", "category": "sofas", "price": "150000.00",
+           "attributes": {"fabric": "велюр"}, "stock": {"almaty": 2}}  # fmt: skip
 
 
 def test_every_endpoint_taking_json_is_tried(world):
@@ -157,7 +163,9 @@ def _template(path: str) -> str:
     names = {"webhooks": "endpoint_id", "calls": "lease_id", "orders": "order_id"}
     parts = path.split("/")
     for index, part in enumerate(parts):
-        if len(part) == 36 and part.count("-") == 4:
+        if parts[index - 1] == "products" and part != "bulk":
+            parts[index] = "{sku}"
+        elif len(part) == 36 and part.count("-") == 4:
             parts[index] = "{" + names[parts[index - 1]] + "}"
     return "/".join(parts)
 
