@@ -112,7 +112,7 @@ def product_put(request: HttpRequest, sku: str = SKU_PATH):
 
 @router.get(
     "/{sku}",
-    response={200: ProductOut, **error_responses(401, 403, 404)},
+    response={200: ProductOut, **error_responses(401, 403, 404, 422)},
     summary="A product with its stock, the units reserved and the units available",
 )
 def product_get(request: HttpRequest, sku: str = SKU_PATH):
@@ -122,7 +122,7 @@ def product_get(request: HttpRequest, sku: str = SKU_PATH):
 
 @router.get(
     "/{sku}/alternatives",
-    response={200: list[AlternativeOut], **error_responses(401, 403, 404)},
+    response={200: list[AlternativeOut], **error_responses(401, 403, 404, 422)},
     summary="In-stock products that can replace this one, best first",
     description="Same category, every attribute the category requires matching, price within "
     "the store's band, units available. Ranked by other attributes shared, then price distance.",

@@ -1,4 +1,5 @@
-"""The call card shows what screening found: the risk score, its reasons, the duplicate."""
+"""The call card shows what screening found: the risk score, its reasons, the duplicate. The
+clock is frozen here (work_morning), so both orders are taken in at the same instant."""
 
 import pytest
 from django.urls import reverse
