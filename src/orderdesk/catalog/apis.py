@@ -75,29 +75,19 @@ def products_bulk(request: HttpRequest):
 
 
 def _bulk_checked(items: list[Any]) -> tuple[list[dict], dict[str, ProductChange]]:
-    """Each item on its own: its result, and the valid changes by SKU (a SKU twice: the second
-    fails, so that a request says one thing about each product)."""
+    """Each item on its own: its result (errors named within the item, as the order bulk
+    does), and the valid changes by SKU (a SKU twice: the second fails, so that a request says
+    one thing about each product)."""
     results, changes = [], {}
     for index, item in enumerate(items):
-        prefix = ("products", index)
-        problems = [
-            {
-                **p,
-                "field": f"products[{index}]" + (f".{p['field']}" if p["field"] != "body" else ""),
-            }
-            for p in json_problems(item)
-        ]
+        problems = json_problems(item)
         data, errors = (
-            (None, problems)
-            if problems
-            else product_payload_errors(item, ProductBulkItemIn, prefix)
+            (None, problems) if problems else product_payload_errors(item, ProductBulkItemIn)
         )
         sku = data.sku if data else (item.get("sku") if isinstance(item, dict) else None)
         if data and data.sku in changes:
             message = _("this SKU is already in the request")
-            errors = [
-                {"field": f"products[{index}].sku", "code": SKU_DUPLICATE, "message": message}
-            ]
+            errors = [{"field": "sku", "code": SKU_DUPLICATE, "message": message}]
         if not errors:
             changes[data.sku] = ProductChange.of(data.sku, data)
         sku = sku if isinstance(sku, str) else None
@@ -122,7 +112,7 @@ def product_put(request: HttpRequest, sku: str = SKU_PATH):
 
 @router.get(
     "/{sku}",
-    response={200: ProductOut, **error_responses(401, 403, 404)},
+    response={200: ProductOut, **error_responses(401, 403, 404, 422)},
     summary="A product with its stock, the units reserved and the units available",
 )
 def product_get(request: HttpRequest, sku: str = SKU_PATH):
@@ -132,7 +122,7 @@ def product_get(request: HttpRequest, sku: str = SKU_PATH):
 
 @router.get(
     "/{sku}/alternatives",
-    response={200: list[AlternativeOut], **error_responses(401, 403, 404)},
+    response={200: list[AlternativeOut], **error_responses(401, 403, 404, 422)},
     summary="In-stock products that can replace this one, best first",
     description="Same category, every attribute the category requires matching, price within "
     "the store's band, units available. Ranked by other attributes shared, then price distance.",

@@ -113,13 +113,14 @@ def _histories(*, customer_ids, exclude) -> dict[int, History]:
 
 
 def _duplicates(*, orders: list[Order], window: timedelta) -> dict:
-    """New order id → the earlier order of the same phone, within the window, with the same
-    items (SKU and quantity), that is not cancelled. Orders of one batch count as well."""
+    """New order id → an earlier order of the same phone, within the window, with the same
+    items (SKU and quantity), that is not cancelled: one stored before this batch, else one
+    earlier in the batch. (Instants alone cannot tell the order of a batch: they are equal.)"""
+    batch = {o.pk: n for n, o in enumerate(orders)}
     earliest = min(o.created_at for o in orders) - window
     candidates = list(
         Order.objects.filter(
-            customer_id__in={o.customer_id for o in orders},
-            created_at__gte=earliest,
+            customer_id__in={o.customer_id for o in orders}, created_at__gte=earliest
         )
         .exclude(status=OrderStatus.CANCELLED)
         .order_by("created_at", "pk")
@@ -131,12 +132,12 @@ def _duplicates(*, orders: list[Order], window: timedelta) -> dict:
     ).values_list("order_id", "sku", "quantity"):
         items.setdefault(order_id, Counter())[(sku, quantity)] += 1
     found = {}
-    for order in orders:
+    for n, order in enumerate(orders):
         for pk, customer_id, created_at in candidates:
-            if pk == order.pk:
-                break
+            earlier = batch[pk] < n if pk in batch else created_at <= order.created_at
             if (
-                customer_id == order.customer_id
+                earlier
+                and customer_id == order.customer_id
                 and order.created_at - created_at <= window
                 and items.get(pk) == items.get(order.pk)
             ):

@@ -153,7 +153,13 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             "/api/v1/messages/receipts/sms",
             {"id": str(uuid.uuid4()), "status": "delivered", "error": "none"},
         ),
+        ("store", "PUT", "/api/v1/products/SOFA-1", PRODUCT),
+        ("store", "POST", "/api/v1/products/bulk", {"products": [{**PRODUCT, "sku": "SOFA-2"}]}),
     ]
+
+
+PRODUCT = {"name": "Диван", "category": "sofas", "price": "150000.00",
+           "attributes": {"fabric": "велюр"}, "stock": {"almaty": 2}}  # fmt: skip
 
 
 def test_every_endpoint_taking_json_is_tried(world):
@@ -177,6 +183,8 @@ def _template(path: str) -> str:
     for index, part in enumerate(parts):
         if parts[index - 1] == "self":  # the customer's private token
             parts[index] = "{token}"
+        if parts[index - 1] == "products" and part != "bulk":
+            parts[index] = "{sku}"
         elif len(part) == 36 and part.count("-") == 4:
             parts[index] = "{" + names[parts[index - 1]] + "}"
     return "/".join(parts)

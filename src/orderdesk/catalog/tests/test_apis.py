@@ -73,7 +73,7 @@ def test_bulk_answers_each_item_and_stores_the_valid_ones(store_api, store):
         (2, "SOFA-1", False, None),
         (3, "SOFA-3", True, True),
     ]
-    assert results[1]["errors"][0]["field"] == "products[1].name"
+    assert results[1]["errors"][0]["field"] == "name"
     assert results[2]["errors"][0]["code"] == "sku_duplicate"
     assert sorted(Product.objects.filter(store=store).values_list("sku", flat=True)) == [
         "SOFA-1",
