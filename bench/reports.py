@@ -152,7 +152,7 @@ def fill(*, orders: int, until: datetime) -> Store:
         through = CallAttempt.orders.through
         for start in range(0, orders, CHUNK):
             end = min(start + CHUNK, orders) - 1
-            series = f"(SELECT i, {first_customer}::bigint AS c0 FROM generate_series({start}, {end}) AS i) AS s"
+            series = f"(SELECT i, {first_customer}::bigint AS c0 FROM generate_series({start}::bigint, {end}) AS i) AS s"
             _rows_fill(cursor, model=Order, columns=order_sql, source=series)
             event = {
                 "order_id": "md5('rb-' || i)::uuid", "type": "'status_changed'",
