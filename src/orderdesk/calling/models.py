@@ -439,7 +439,10 @@ class CallAttempt(models.Model):
         related_name="call_attempts",
         db_index=False,
     )
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="+")
+    # Indexed by calling_attempt_store_idx, which leads with it.
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     customer = models.ForeignKey(
         "orders.Customer", on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -469,6 +472,8 @@ class CallAttempt(models.Model):
             # the minimum gap between calls to one customer; reports by operator and day
             models.Index(fields=["customer", "ended_at"], name="calling_attempt_customer_idx"),
             models.Index(fields=["operator", "started_at"], name="calling_attempt_operator_idx"),
+            # reports (reports/kpis.py): the calls of a store in a period
+            models.Index(fields=["store", "started_at"], name="calling_attempt_store_idx"),
         ]
 
     def __str__(self) -> str:

@@ -188,6 +188,20 @@ class Order(BaseModel):
                 ),
                 name="orders_retention_idx",
             ),
+            # reports (reports/kpis.py): orders that came in, were confirmed, or were decided
+            # or ended in a period, per store. The last two are partial: an order enters them
+            # once, late in its life, so the queue's many updates of waiting orders skip them.
+            models.Index(fields=["store", "created_at"], name="orders_report_created_idx"),
+            models.Index(
+                fields=["store", "confirmed_at"],
+                condition=models.Q(confirmed_at__isnull=False),
+                name="orders_report_confirmed_idx",
+            ),
+            models.Index(
+                fields=["store", "status_changed_at"],
+                condition=models.Q(status__in=["cancelled", "delivered", "returned"]),
+                name="orders_report_ended_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,6 +26,7 @@ PERIOD_REVERSED = "period_reversed"
 UNKNOWN_STORE = "unknown_store"
 UNKNOWN_OPERATOR = "unknown_operator"
 TRAFFIC_TOO_HIGH = "traffic_too_high"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class KpiParams(Schema):
@@ -114,6 +115,16 @@ def kpi_query_from(request: HttpRequest, params: KpiParams) -> KpiQuery:
     summary="KPIs by store, source, operator, locality, day or hour (the store's local days)",
     description="`format=csv` or `xlsx` answers the same rows as a file (text cells "
     "formula-safe). Supervisors and admins, or a store key for its own figures.",
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                }
+            }
+        }
+    },
 )
 def kpis(request: HttpRequest, params: Query[KpiParams]) -> Any:
     query = kpi_query_from(request, params)
@@ -127,7 +138,7 @@ def kpis(request: HttpRequest, params: Query[KpiParams]) -> Any:
         return response
     response = HttpResponse(
         kpi_xlsx(report, query=query),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -368,9 +368,13 @@ def _first_calls(query: KpiQuery, tallies: Tallies, now: datetime) -> None:
     ):
         calls[order_id].append((started_at, result))
     policies = calling_policies_for(store_ids=query.store_ids)
+    windows_of = {store_id: policy.week_windows() for store_id, policy in policies.items()}
+    holidays_of: dict[tuple[int, str], Any] = {}
     for order_id, key, created_at, zone, store_id, status in orders:
-        policy = policies[store_id]
-        windows, holidays = policy.week_windows(), holidays_for(policy=policy, zone=zone)
+        windows = windows_of[store_id]
+        if (store_id, zone) not in holidays_of:
+            holidays_of[store_id, zone] = holidays_for(policy=policies[store_id], zone=zone)
+        holidays = holidays_of[store_id, zone]
         order_calls = sorted(calls.get(order_id, ()))
         tally = tallies[key]
         if order_calls:

@@ -61,7 +61,12 @@ def test_kpi_exports(supervisor_client):
     assert lines[0].startswith("store,orders,confirmed")
     assert lines[1].startswith("almaty,4,") and lines[2].startswith("moscow,1,")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert [row[0].value for row in sheet.iter_rows()] == ["store", "almaty", "moscow", "Total"]
+    assert [row[0].value for row in sheet.iter_rows()] == [
+        "store",
+        "almaty",
+        "moscow",
+        "Итого",
+    ]  # Russian
 
 
 def test_operators_do_not_see_reports(scenario):

@@ -145,10 +145,12 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
     report = kpi_report(query)
     name = f"kpis-{query.since_on}-{query.until_on}"
     if fmt == "csv":
-        response = HttpResponse(kpi_csv(report, query=query), content_type="text/csv")
+        response = HttpResponse(
+            kpi_csv(report, query=query, total_label=_("Total")), content_type="text/csv"
+        )
     else:
         response = HttpResponse(
-            kpi_xlsx(report, query=query),
+            kpi_xlsx(report, query=query, total_label=_("Total")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
