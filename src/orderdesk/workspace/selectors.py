@@ -215,7 +215,7 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
 
 
 # What someone other than the operator may change in an order during a call: the store's PATCH
-# and cancel, a supervisor. The card shows these at its next heartbeat.
+# and cancel, a supervisor. The card polls for these every few seconds (views.operator).
 CARD_CHANGE_EVENTS = (
     OrderEventType.UPDATED,
     OrderEventType.ITEM_ADDED,

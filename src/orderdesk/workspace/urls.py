@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/next/", operator.next_call, name="next"),
     path("desk/state/", operator.state_set, name="state"),
     path("desk/heartbeat/", operator.heartbeat, name="heartbeat"),
+    path("desk/changes/", operator.card_changes, name="card_changes"),
     path("desk/checks/", operator.checks, name="checks"),
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),

@@ -35,6 +35,8 @@ from ..selectors import card_changes_since, operator_history, queue_tasks_attach
 
 HISTORY_DAYS = 7
 HEARTBEAT_MAX_SECONDS = 60
+# How often the card asks what others changed in its orders (one indexed read of the timeline).
+CARD_CHANGES_SECONDS = 5
 
 
 def opstate_context(user, error: str = "") -> dict:
@@ -65,6 +67,7 @@ def card_page(request: HttpRequest, card: CallCard) -> HttpResponse:
             "card": card,
             "opstate": opstate_context(request.user),
             "heartbeat_seconds": heartbeat_seconds(card.lease),
+            "changes_seconds": CARD_CHANGES_SECONDS,
         },
     )
 
@@ -150,18 +153,31 @@ def heartbeat(request: HttpRequest) -> HttpResponse:
         if exc.code != LEASE_NOT_HELD:
             raise
         return lease_lost_response(request)
-    seen = _seen_at(request)
-    changes = (
-        card_changes_since(order_ids=lease.order_ids, since=seen, operator=request.user)
-        if seen
-        else []
+    return render(
+        request,
+        "workspace/_heartbeat.html",
+        {"card": {"lease": lease}, "heartbeat_seconds": heartbeat_seconds(lease)},
     )
+
+
+@require_POST
+@operator_view
+def card_changes(request: HttpRequest) -> HttpResponse:
+    """Polled every few seconds by the card: what others (the store, a supervisor) changed in
+    the call's orders since the card last showed them. Out of band, so the outcome form and the
+    other panels keep what is typed. A lease no longer held stops the polling (the heartbeat
+    shows the lease-lost banner)."""
+    lease = _held_lease(request)
+    seen = _seen_at(request)
+    if lease is None or seen is None:
+        return render(request, "workspace/_card_changes.html", {"lease": None})
+    changes = card_changes_since(order_ids=lease.order_ids, since=seen, operator=request.user)
     context = {
-        "card": {"lease": lease},
-        "heartbeat_seconds": heartbeat_seconds(lease),
-        "seen": changes[-1].created_at if changes else seen or timezone.now(),
+        "lease": lease,
+        "seen": changes[-1].created_at if changes else seen,
+        "changes_seconds": CARD_CHANGES_SECONDS,
     }
-    html = render_to_string("workspace/_heartbeat.html", context, request=request)
+    html = render_to_string("workspace/_card_changes.html", context, request=request)
     if changes:
         html += _changes_html(request, lease, changes)
     return HttpResponse(html)
@@ -321,7 +337,12 @@ def reclaim(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "workspace/_reclaimed.html",
-            {"lease": claim.lease, "heartbeat_seconds": heartbeat_seconds(claim.lease)},
+            {
+                "lease": claim.lease,
+                "heartbeat_seconds": heartbeat_seconds(claim.lease),
+                "seen": timezone.now(),
+                "changes_seconds": CARD_CHANGES_SECONDS,
+            },
         )
     if request.htmx:
         # Another customer (or nobody): stay on this page, so what was typed can still be read
