@@ -235,6 +235,6 @@ def card_changes_since(
             order_id__in=order_ids, created_at__gt=since, type__in=CARD_CHANGE_EVENTS
         )
         .exclude(actor=operator)
-        .select_related("order")
+        .select_related("order", "actor")
         .order_by("created_at", "id")
     )

@@ -184,7 +184,7 @@ def card_changes(request: HttpRequest) -> HttpResponse:
 
 
 def _seen_at(request: HttpRequest) -> datetime | None:
-    """When the card last showed the orders (the heartbeat posts it back)."""
+    """When the card last showed the orders (its poll posts it back)."""
     try:
         seen = datetime.fromisoformat(request.POST.get("seen", ""))
     except ValueError:
@@ -222,8 +222,10 @@ def _changes_html(request: HttpRequest, lease: Lease, changes: list) -> str:
 
 
 def change_notice(event) -> str:
+    """Who changed which order when, the time in the desk's stated zone."""
     who = event.actor.username if event.actor_id else event.actor_label
     number, at = event.order.external_id, timezone.localtime(event.created_at)
+    time = f"{at:%H:%M} ({timezone.get_current_timezone_name()})"
     if event.type == "status_changed" and event.data.get("to") == "cancelled":
         return _(
             "Order %(number)s was cancelled by %(who)s at %(time)s (%(reason)s). It has left "
@@ -231,13 +233,13 @@ def change_notice(event) -> str:
         ) % {
             "number": number,
             "who": who,
-            "time": f"{at:%H:%M}",
+            "time": time,
             "reason": event.data.get("reason", ""),
         }
     return _("Order %(number)s was changed by %(who)s at %(time)s: the card shows it now.") % {
         "number": number,
         "who": who,
-        "time": f"{at:%H:%M}",
+        "time": time,
     }
 
 
