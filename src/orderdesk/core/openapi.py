@@ -29,3 +29,14 @@ def json_body(model: type[BaseModel]) -> dict[str, Any]:
 def body_schemas() -> dict[str, dict[str, Any]]:
     """The components `json_body` bodies refer to, for the document's `components.schemas`."""
     return dict(_body_schemas)
+
+
+def file_answer(name: str, description: str, media_types: tuple[str, ...]) -> dict[str, Any]:
+    """A 200 answer that is a file (PDF, Excel): a component `name` of binary content, for each
+    media type, so every answer with a body names its schema."""
+    _body_schemas[name] = {"type": "string", "format": "binary", "description": description}
+    ref = {"$ref": REF_TEMPLATE.format(model=name)}
+    return {
+        "description": description,
+        "content": {media_type: {"schema": ref} for media_type in media_types},
+    }

@@ -3,7 +3,6 @@ a carrier and date, read a dispatch, download its documents. A store key acts fo
 supervisor's or admin's token for a store they work with (named by `store` when they have
 several)."""
 
-from datetime import date as Date
 from typing import Literal
 from uuid import UUID
 
@@ -16,7 +15,9 @@ from pydantic import Field
 from orderdesk.accounts.models import Role, User
 from orderdesk.accounts.principals import principal_of, user_of
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.openapi import file_answer
 from orderdesk.core.schemas import IsoDate, IsoDateTime, error_responses
+from orderdesk.core.untrusted import Day
 from orderdesk.delivery.selectors import carrier_by_code
 from orderdesk.stores.models import Store
 
@@ -32,7 +33,7 @@ CARRIER_UNKNOWN = "carrier_unknown"
 
 class DispatchIn(Schema):
     carrier: str = Field(max_length=50, description="the carrier's code", examples=["garanta"])
-    date: Date = Field(description="the delivery date of the orders to dispatch")
+    date: Day = Field(description="the delivery date of the orders to dispatch")
     store: str | None = Field(
         None,
         max_length=50,
@@ -156,15 +157,11 @@ assert set(DocumentLanguage.__args__) == set(DOCUMENT_LANGUAGES)  # type: ignore
     summary="A document of a dispatch (PDF or Excel), in Russian, Kazakh or English",
     openapi_extra={
         "responses": {
-            200: {
-                "description": "The document",
-                "content": {
-                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-                    DOCUMENTS["manifest_xlsx"][2]: {
-                        "schema": {"type": "string", "format": "binary"}
-                    },
-                },
-            }
+            200: file_answer(
+                "DispatchDocument",
+                "The document: a PDF or an Excel workbook, as its name says",
+                tuple(dict.fromkeys(media for _, _, media in DOCUMENTS.values())),
+            )
         }
     },
 )

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
 from orderdesk.delivery.models import Carrier
@@ -35,8 +35,6 @@ def dispatch_candidates_lock(*, store: Store, carrier: Carrier, delivery_on: dat
 
 def dispatch_waiting_counts(*, store: Store) -> list[dict[str, Any]]:
     """Per carrier and delivery date, how many confirmed orders of the store wait (the screen)."""
-    from django.db.models import Count
-
     rows = (
         Order.objects.filter(
             store=store,

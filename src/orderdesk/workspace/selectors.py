@@ -224,7 +224,7 @@ def operators_board(*, stores: QuerySet[Store], now: datetime) -> list[OperatorR
 
 
 # What someone other than the operator may change in an order during a call: the store's PATCH
-# and cancel, a supervisor. The card shows these at its next heartbeat.
+# and cancel, a supervisor. The card polls for these every few seconds (views.operator).
 CARD_CHANGE_EVENTS = (
     OrderEventType.UPDATED,
     OrderEventType.ITEM_ADDED,
@@ -244,7 +244,7 @@ def card_changes_since(
             order_id__in=order_ids, created_at__gt=since, type__in=CARD_CHANGE_EVENTS
         )
         .exclude(actor=operator)
-        .select_related("order")
+        .select_related("order", "actor")
         .order_by("created_at", "id")
     )
 

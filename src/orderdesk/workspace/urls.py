@@ -33,6 +33,7 @@ urlpatterns = [
     path("desk/state/", operator.state_set, name="state"),
     path("desk/incoming/", operator.incoming, name="incoming"),
     path("desk/heartbeat/", operator.heartbeat, name="heartbeat"),
+    path("desk/changes/", operator.card_changes, name="card_changes"),
     path("desk/checks/", operator.checks, name="checks"),
     path("desk/outcome/", operator.outcome, name="outcome"),
     path("desk/reclaim/", operator.reclaim, name="reclaim"),

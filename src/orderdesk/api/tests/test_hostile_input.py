@@ -155,6 +155,45 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
         ),
         ("store", "PUT", "/api/v1/products/SOFA-1", PRODUCT),
         ("store", "POST", "/api/v1/products/bulk", {"products": [{**PRODUCT, "sku": "SOFA-2"}]}),
+        (
+            "store",
+            "PATCH",
+            f"/api/v1/orders/{order_id}",
+            {
+                "recipient": {"name": "Ерлан", "phone": "+7 702 555 11 22"},
+                "customer": {"additional_phones": ["+7 705 000 11 22"]},
+                "delivery": {
+                    "street": "Сатпаева",
+                    "house": "5",
+                    "apartment": "1",
+                    "entrance": "1",
+                    "floor": "2",
+                    "intercom": "1К",
+                    "elevator": "none",
+                    "date": "2026-12-01",
+                    "time_wish": "после 18",
+                    "comment": "звонить",
+                },
+                "items": [
+                    {
+                        "sku": "A",
+                        "name": "Б",
+                        "quantity": 1,
+                        "price": "1.00",
+                        "category": "c",
+                        "attributes": {"цвет": "синий"},
+                    }
+                ],
+                "comment": "c",
+            },
+        ),
+        ("store", "POST", f"/api/v1/orders/{order_id}/cancel", {"reason": "Передумал"}),
+        (
+            "store",
+            "POST",
+            "/api/v1/dispatches",
+            {"carrier": "garanta", "date": "2026-11-26", "store": "mebel"},
+        ),
     ]
 
 

@@ -198,7 +198,7 @@ def confirmation_tasks_close(order: Order, previous: str, at: datetime) -> None:
 def cancelled_order_tasks_close(order: Order, previous: str, at: datetime) -> None:
     """A cancelled order needs no call of any purpose: its open tasks close as cancelled (the
     confirmation's already closed in confirmation_tasks_close); a task in a call leaves its
-    lease and the card of the operator on the call says so at its next heartbeat. Registered
+    lease and the card of the operator on the call says so within seconds (it polls). Registered
     with orders.extensions.on_status_changed."""
     if order.status != OrderStatus.CANCELLED:
         return

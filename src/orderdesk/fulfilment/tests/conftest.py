@@ -7,6 +7,9 @@ from decimal import Decimal
 import pytest
 
 from orderdesk.delivery.models import Carrier
+
+# The real webhook receiver on 127.0.0.1 of the integrations tests.
+from orderdesk.integrations.tests.conftest import allow_local, endpoint, receiver  # noqa: F401
 from orderdesk.orders.models import Customer, Order, OrderItem, OrderStatus
 
 DELIVERY_ON = date(2026, 11, 26)

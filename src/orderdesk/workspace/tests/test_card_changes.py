@@ -1,5 +1,5 @@
-"""A store's change or cancel of an order someone is calling about shows on the card at the
-next heartbeat; a cancelled order leaves the call, the rest of the call goes on."""
+"""A store's change or cancel of an order someone is calling about shows on the card within
+seconds (the card polls for changes); a cancelled order leaves the call, the rest of the call goes on."""
 
 import re
 
@@ -16,18 +16,20 @@ FULL_ADDRESS = {"locality": "Алматы", "street": "Абая", "house": "10",
                 "entrance": "2", "floor": "5", "intercom": "25К"}  # fmt: skip
 
 
-def _heartbeat(client, page: str):
-    lease = re.search(r'"lease": "([^"]+)"', page).group(1)
-    seen = re.search(r'"seen": "([^"]+)"', page).group(1)
-    return client.post(reverse("workspace:heartbeat"), {"lease": lease, "seen": seen})
+def _changes(client, page: str):
+    """The card's poll, as the browser posts it from the page's (or the last answer's) div."""
+    div = re.search(r'<div id="card-changes"[^>]*>', page).group(0)
+    lease = re.search(r'"lease": "([^"]+)"', div).group(1)
+    seen = re.search(r'"seen": "([^"]+)"', div).group(1)
+    return client.post(reverse("workspace:card_changes"), {"lease": lease, "seen": seen})
 
 
-def test_a_store_change_shows_on_the_card_at_the_next_heartbeat(
+def test_a_store_change_shows_on_the_card_at_the_next_poll(
     ready_operator, operator_client, make_order, store_and_key, work_morning
 ):
     order = make_order("A-1", delivery=FULL_ADDRESS)
     page = take_call(operator_client).content.decode()
-    quiet = _heartbeat(operator_client, page)
+    quiet = _changes(operator_client, page)
     assert quiet.status_code == 200
     assert f'id="order-{order.pk}"' not in quiet.content.decode()  # nothing changed
     work_morning.shift(5)
@@ -35,12 +37,12 @@ def test_a_store_change_shows_on_the_card_at_the_next_heartbeat(
         f"/api/v1/orders/{order.pk}", {"delivery": {"street": "Сатпаева"}}
     )
     assert patched.status_code == 200
-    html = _heartbeat(operator_client, page).content.decode()
+    html = _changes(operator_client, page).content.decode()
     assert f'<section class="panel" id="order-{order.pk}" hx-swap-oob="outerHTML">' in html
     assert 'value="Сатпаева"' in html
     assert "store:mebel" in html
-    # The next heartbeat carries the time of the change it showed: it is not shown twice.
-    again = _heartbeat(operator_client, html).content.decode()
+    # The next poll carries the time of the change it showed: it is not shown twice.
+    again = _changes(operator_client, html).content.decode()
     assert f'id="order-{order.pk}"' not in again
 
 
@@ -58,7 +60,7 @@ def test_a_store_cancel_ends_the_orders_call_and_the_call_goes_on(
     assert cancelled.status_code == 200
     task = CallTask.objects.get(order=first)
     assert (task.state, task.lease_id) == (CallTaskState.CANCELLED, None)
-    html = _heartbeat(operator_client, page).content.decode()
+    html = _changes(operator_client, page).content.decode()
     # Only a notice in the cancelled order's panel: its forms, and what was typed, stay.
     assert f'id="order-notice-{first.pk}"' in html
     assert "Клиент передумал" in html
@@ -86,7 +88,7 @@ def test_a_cancel_of_the_only_order_leaves_a_call_that_still_ends(
     lease = Lease.objects.get(operator=ready_operator, ended_at=None)
     work_morning.shift(5)
     ApiClient(store_and_key[1]).post(f"/api/v1/orders/{order.pk}/cancel", {"reason": "Дубль"})
-    html = _heartbeat(operator_client, page).content.decode()
+    html = _changes(operator_client, page).content.decode()
     assert f'id="order-notice-{order.pk}"' in html and "Дубль" in html
     response = operator_client.post(
         reverse("workspace:outcome"),
@@ -96,3 +98,14 @@ def test_a_cancel_of_the_only_order_leaves_a_call_that_still_ends(
     assert response.status_code == 200, response.content.decode()
     assert Lease.objects.get(pk=lease.pk).ended_at is not None
     assert fresh(order).status == OrderStatus.CANCELLED
+
+
+def test_the_poll_stops_when_the_lease_is_not_held(
+    ready_operator, operator_client, make_order, work_morning
+):
+    make_order("A-1", delivery=FULL_ADDRESS)
+    page = take_call(operator_client).content.decode()
+    work_morning.shift(60 * 60)  # long past the lease
+    answer = _changes(operator_client, page)
+    assert answer.status_code == 200
+    assert answer.content.decode().strip() == '<div id="card-changes"></div>'

@@ -43,6 +43,8 @@ from .shift import card_shift_context, idle_context, talk_ended_at
 HISTORY_DAYS = 7
 # A lost call is noticed within 15 seconds (architecture: The operator's shift).
 HEARTBEAT_MAX_SECONDS = 15
+# How often the card asks what others changed in its orders (one indexed read of the timeline).
+CARD_CHANGES_SECONDS = 5
 
 
 def opstate_context(user, error: str = "") -> dict:
@@ -79,6 +81,7 @@ def card_page(request: HttpRequest, card: CallCard) -> HttpResponse:
             "opstate": opstate_context(request.user),
             "heartbeat_seconds": heartbeat_seconds(card.lease),
             **card_shift_context(card.lease),
+            "changes_seconds": CARD_CHANGES_SECONDS,
         },
     )
 
@@ -203,25 +206,38 @@ def heartbeat(request: HttpRequest) -> HttpResponse:
         if exc.code != LEASE_NOT_HELD:
             raise
         return lease_lost_response(request)
-    seen = _seen_at(request)
-    changes = (
-        card_changes_since(order_ids=lease.order_ids, since=seen, operator=request.user)
-        if seen
-        else []
+    return render(
+        request,
+        "workspace/_heartbeat.html",
+        {"card": {"lease": lease}, "heartbeat_seconds": heartbeat_seconds(lease)},
     )
+
+
+@require_POST
+@operator_view
+def card_changes(request: HttpRequest) -> HttpResponse:
+    """Polled every few seconds by the card: what others (the store, a supervisor) changed in
+    the call's orders since the card last showed them. Out of band, so the outcome form and the
+    other panels keep what is typed. A lease no longer held stops the polling (the heartbeat
+    shows the lease-lost banner)."""
+    lease = _held_lease(request)
+    seen = _seen_at(request)
+    if lease is None or seen is None:
+        return render(request, "workspace/_card_changes.html", {"lease": None})
+    changes = card_changes_since(order_ids=lease.order_ids, since=seen, operator=request.user)
     context = {
-        "card": {"lease": lease},
-        "heartbeat_seconds": heartbeat_seconds(lease),
-        "seen": changes[-1].created_at if changes else seen or timezone.now(),
+        "lease": lease,
+        "seen": changes[-1].created_at if changes else seen,
+        "changes_seconds": CARD_CHANGES_SECONDS,
     }
-    html = render_to_string("workspace/_heartbeat.html", context, request=request)
+    html = render_to_string("workspace/_card_changes.html", context, request=request)
     if changes:
         html += _changes_html(request, lease, changes)
     return HttpResponse(html)
 
 
 def _seen_at(request: HttpRequest) -> datetime | None:
-    """When the card last showed the orders (the heartbeat posts it back)."""
+    """When the card last showed the orders (its poll posts it back)."""
     try:
         seen = datetime.fromisoformat(request.POST.get("seen", ""))
     except ValueError:
@@ -259,8 +275,10 @@ def _changes_html(request: HttpRequest, lease: Lease, changes: list) -> str:
 
 
 def change_notice(event) -> str:
+    """Who changed which order when, the time in the desk's stated zone."""
     who = event.actor.username if event.actor_id else event.actor_label
     number, at = event.order.external_id, timezone.localtime(event.created_at)
+    time = f"{at:%H:%M} ({timezone.get_current_timezone_name()})"
     if event.type == "status_changed" and event.data.get("to") == "cancelled":
         return _(
             "Order %(number)s was cancelled by %(who)s at %(time)s (%(reason)s). It has left "
@@ -268,13 +286,13 @@ def change_notice(event) -> str:
         ) % {
             "number": number,
             "who": who,
-            "time": f"{at:%H:%M}",
+            "time": time,
             "reason": event.data.get("reason", ""),
         }
     return _("Order %(number)s was changed by %(who)s at %(time)s: the card shows it now.") % {
         "number": number,
         "who": who,
-        "time": f"{at:%H:%M}",
+        "time": time,
     }
 
 
@@ -380,7 +398,12 @@ def reclaim(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "workspace/_reclaimed.html",
-            {"lease": claim.lease, "heartbeat_seconds": heartbeat_seconds(claim.lease)},
+            {
+                "lease": claim.lease,
+                "heartbeat_seconds": heartbeat_seconds(claim.lease),
+                "seen": timezone.now(),
+                "changes_seconds": CARD_CHANGES_SECONDS,
+            },
         )
     if request.htmx:
         # Another customer (or nobody): stay on this page, so what was typed can still be read
