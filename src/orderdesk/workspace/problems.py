@@ -18,6 +18,10 @@ from orderdesk.shipping.models import DeliveryProblem, TrackingEvent
 from .selectors import SpeechLine, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
 
+# What the card offers to correct for a redelivery (shipping.services.problems accepts these).
+CORRECTABLE = ("street", "house", "apartment", "entrance", "floor", "intercom", "recipient_name",
+               "recipient_phone")  # fmt: skip
+
 
 @dataclass
 class ProblemCard:
@@ -29,6 +33,14 @@ class ProblemCard:
     earliest: date | None = None
     history: list[TrackingEvent] = field(default_factory=list)
     script: list[SpeechLine] = field(default_factory=list)
+
+    @property
+    def address_fields(self) -> list[tuple[str, str, str]]:
+        """(field, label, current value) of what a redelivery may correct."""
+        return [
+            (name, Order._meta.get_field(name).verbose_name, getattr(self.order, name))
+            for name in CORRECTABLE
+        ]
 
 
 def problem_cards_build(*, lease: Lease, operator: User, at: datetime) -> list[ProblemCard]:

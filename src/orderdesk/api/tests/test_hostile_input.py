@@ -194,6 +194,26 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             "/api/v1/dispatches",
             {"carrier": "garanta", "date": "2026-11-26", "store": "mebel"},
         ),
+        (
+            "store",
+            "POST",
+            f"/api/v1/orders/{order_id}/shipment",
+            {"carrier": "garanta", "tracking_number": "GA-H"},
+        ),
+        (
+            "store",
+            "POST",
+            "/api/v1/tracking/events",
+            {
+                "tracking_number": "GA-H",
+                "status": "in_transit",
+                "at": "2026-11-24T11:59:00+05:00",
+                "reason": "other",
+                "raw": {"code": "X"},
+            },
+        ),
+        ("store", "POST", "/api/v1/feedback/{token}", {"rating": 5, "comment": "c"}),
+        ("operator", "POST", f"/api/v1/orders/{order_id}/feedback", {"rating": 4, "comment": "c"}),
     ]
 
 

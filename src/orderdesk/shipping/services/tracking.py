@@ -109,6 +109,8 @@ def tracking_event_record(
     )
     if status in PROBLEM_STATUSES and not reason:
         reason = ProblemReason.OTHER
+    elif status not in PROBLEM_STATUSES and status != TrackingStatus.RETURNED:
+        reason = ""  # a reason belongs to a problem or a return only
     key = {"shipment": shipment, "status": status, "at": at, "raw_code": raw_code}
     repeat = TrackingEvent.objects.filter(**key).first()
     if repeat is not None:

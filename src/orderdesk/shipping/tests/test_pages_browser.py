@@ -63,7 +63,9 @@ def test_tracking_page_shows_the_history_in_the_customers_language(
         "in_transit", "failed_attempt"
     ]  # fmt: skip
     assert "18:00" in items.nth(0).inner_text()  # in the customer's zone, named on the page
-    assert "Asia/Almaty" in items.nth(0).inner_text()
+    assert "Asia/Almaty" in page.locator(".zone").inner_text()
+    assert "Тұтынушы орнында жоқ" in items.nth(1).inner_text()  # the reason, in Kazakh
+    assert "Тұтынушы" not in items.nth(0).inner_text()
     assert "GA-501" in page.locator(".tracking-number").inner_text()
     assert "Айгуль" not in page.content() and "701" not in page.locator("main").inner_text()
     page.goto(f"{live_server.url}{data['shipment']['tracking_url']}?lang=ru")
@@ -79,6 +81,7 @@ def test_feedback_page_stores_the_answer_once(live_server, page, shipped_order):
         tracking_number="GA-501", status="delivered", store=shipped_order.store,
         at=datetime.fromisoformat("2026-11-27T11:00:00+05:00"),
     )  # fmt: skip
+    shipped_order.refresh_from_db()
     url = order_data(shipped_order)["feedback_url"]
     page.goto(f"{live_server.url}{url}?lang=ru")
     page.check("input[name=rating][value='4']")

@@ -42,11 +42,13 @@ def test_the_card_shows_the_problem_and_resolves_it(problem_order, ready_operato
     answer = operator_client.post("/desk/outcome/", {
         "lease": str(lease_id), "result": "resolved",
         f"decision_{problem_order.pk}": "redeliver", f"date_{problem_order.pk}": "2026-11-26",
+        f"address_{problem_order.pk}_entrance": "4", f"address_{problem_order.pk}_floor": "",
     })  # fmt: skip
     assert answer.status_code == 302, answer.content
     problem = DeliveryProblem.objects.get(order=problem_order)
     assert (problem.decision, problem.redelivery_on.isoformat()) == ("redeliver", "2026-11-26")
-    assert Order.objects.get(pk=problem_order.pk).delivery_on.isoformat() == "2026-11-26"
+    order = Order.objects.get(pk=problem_order.pk)
+    assert (order.delivery_on.isoformat(), order.entrance, order.floor) == ("2026-11-26", "4", "5")
     task = CallTask.objects.get(order=problem_order, purpose=CallPurpose.DELIVERY_PROBLEM)
     assert task.state == CallTaskState.DONE
 

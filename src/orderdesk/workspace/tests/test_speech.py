@@ -3,6 +3,7 @@
 import pytest
 
 from orderdesk.workspace.models import (
+    PROBLEM_SITUATIONS,
     ScriptLanguage,
     ScriptSource,
     Situation,
@@ -80,6 +81,8 @@ def test_store_module_replaces_the_default(make_order, store):
     lines = script_for_order(order=order, context={"customer_name": "Иван", "store_name": "МП"})
     greetings = [line for line in lines if line.situation == Situation.GREETING]
     assert [g.text for g in greetings] == ["Добрый день, Иван, это МП."]
+    # the confirmation's script: no delivery problem's phrase
+    assert not {line.situation for line in lines} & set(PROBLEM_SITUATIONS)
 
 
 def test_a_phrase_whose_data_is_missing_is_not_offered(make_order):

@@ -333,9 +333,21 @@ def _decisions(request: HttpRequest) -> list[OrderDecision]:
                 decision=decision,
                 delivery_on=parse_date_or_none(request.POST.get(f"date_{order_id}", "")),
                 reason=request.POST.get(f"reason_{order_id}", ""),
+                address=_address_corrections(request, order_id) or None,
             )
         )
     return decisions
+
+
+def _address_corrections(request: HttpRequest, order_id: str) -> dict[str, str]:
+    """A redelivery's corrected address or recipient (`address_<order id>_<field>`), the
+    fields filled in only."""
+    prefix = f"address_{order_id}_"
+    return {
+        key.removeprefix(prefix): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith(prefix) and value.strip()
+    }
 
 
 def _callback_at(request: HttpRequest) -> datetime | None:
