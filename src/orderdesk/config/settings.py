@@ -277,3 +277,5 @@ ORDERDESK_SMS_URL = os.environ.get("ORDERDESK_SMS_URL", "")
 ORDERDESK_SMS_TOKEN = os.environ.get("ORDERDESK_SMS_TOKEN", "")
 ORDERDESK_SMS_TIMEOUT = float(os.environ.get("ORDERDESK_SMS_TIMEOUT", "15"))
 ORDERDESK_PUBLIC_URL = os.environ.get("ORDERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Customers' e-mail replies forwarded by the mail system to /api/v1/messages/inbound/email.
+ORDERDESK_INBOUND_EMAIL_TOKEN = os.environ.get("ORDERDESK_INBOUND_EMAIL_TOKEN", "")

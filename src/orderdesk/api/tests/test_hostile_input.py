@@ -153,6 +153,24 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             "/api/v1/messages/receipts/sms",
             {"id": str(uuid.uuid4()), "status": "delivered", "error": "none"},
         ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/sms",
+            {"id": "sms-1", "from": "+7 701 000 00 00", "text": "ok"},
+        ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/email",
+            {
+                "message_id": "<a@b>",
+                "from": "a@example.kz",
+                "subject": "Re",
+                "text": "ok",
+                "in_reply_to": "<c@d>",
+            },
+        ),
     ]
 
 
