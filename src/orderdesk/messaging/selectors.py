@@ -146,3 +146,14 @@ def customer_messages_export(orders: Sequence[Order]) -> dict[str, list[dict[str
             for m in rows
         ]
     }
+
+
+def orders_conversation(*, order_ids: Iterable, limit: int = 30) -> list[Message]:
+    """The messages to and from the customer about these orders, newest first (the card)."""
+    return list(
+        Message.objects.filter(order_id__in=list(order_ids)).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def customer_opted_out(*, customer_id: int) -> bool:
+    return OptOut.objects.filter(customer_id=customer_id).exists()

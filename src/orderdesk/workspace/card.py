@@ -29,6 +29,9 @@ from orderdesk.calling.selectors import (
 from orderdesk.catalog.models import Product
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
+from orderdesk.messaging.models import Message
+from orderdesk.messaging.selectors import customer_opted_out, orders_conversation
+from orderdesk.orders.extensions import CUSTOMER_NOTICE_EVENTS
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
 
 from .models import Situation
@@ -97,6 +100,10 @@ class CallCard:
     window_end: str = ""
     # Orders of this call the customer confirmed meanwhile on their private page.
     confirmed_by_customer: list[Order] = field(default_factory=list)
+    # The conversation with the customer about these orders, newest first.
+    messages: list[Message] = field(default_factory=list)
+    opted_out: bool = False
+    message_templates: tuple[str, ...] = CUSTOMER_NOTICE_EVENTS
 
     @property
     def first(self) -> Order:
@@ -350,6 +357,8 @@ def call_card_build(
     held_now = {str(o.pk) for o in held}
     by_customer = orders_confirmed_by_customer(order_ids=sorted(held_ids - held_now))
     card.confirmed_by_customer = [o for o in everything if str(o.pk) in by_customer]
+    card.messages = orders_conversation(order_ids=[o.pk for o in everything])
+    card.opted_out = customer_opted_out(customer_id=lease.customer_id)
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)
