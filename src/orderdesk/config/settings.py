@@ -279,3 +279,8 @@ ORDERDESK_SMS_TIMEOUT = float(os.environ.get("ORDERDESK_SMS_TIMEOUT", "15"))
 ORDERDESK_PUBLIC_URL = os.environ.get("ORDERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 # Customers' e-mail replies forwarded by the mail system to /api/v1/messages/inbound/email.
 ORDERDESK_INBOUND_EMAIL_TOKEN = os.environ.get("ORDERDESK_INBOUND_EMAIL_TOKEN", "")
+# SMS provider: "generic" (ORDERDESK_SMS_URL above) or "mobizon" (Mobizon's API, Kazakhstan).
+ORDERDESK_SMS_PROVIDER = os.environ.get("ORDERDESK_SMS_PROVIDER", "generic")
+ORDERDESK_MOBIZON_URL = os.environ.get("ORDERDESK_MOBIZON_URL", "https://api.mobizon.kz")
+ORDERDESK_MOBIZON_API_KEY = os.environ.get("ORDERDESK_MOBIZON_API_KEY", "")
+ORDERDESK_SMS_SENDER = os.environ.get("ORDERDESK_SMS_SENDER", "")  # a registered sender name

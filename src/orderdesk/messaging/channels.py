@@ -7,6 +7,7 @@ peer's refusal or absence, and never logs the customer's address."""
 import json
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
@@ -122,6 +123,76 @@ class HttpSmsChannel:
         return SendResult(SendStatus.SENT, provider_id=_provider_id(reply) or str(message.pk))
 
 
+class MobizonSms:
+    """SMS through Mobizon (Kazakhstan), as its public API documents it: `POST
+    {base}/service/message/sendsmsmessage?output=json&api=v1&apiKey=…` with the form fields
+    `recipient` (digits, no plus), `text` and `from` (the sender name, when the account has
+    one); the answer is `{"code": 0, "data": {"messageId": …}, "message": ""}`, a non-zero code
+    being a refusal. Delivery is read back with `getsmsstatus` (`mobizon_statuses_poll`)."""
+
+    name = Channel.SMS
+    PREFIX = "mobizon:"
+
+    def is_configured(self) -> bool:
+        return bool(settings.ORDERDESK_MOBIZON_API_KEY)
+
+    def address_of(self, *, phone: str, email: str) -> str:
+        return phone if phone.startswith("+") else ""
+
+    def _url(self, method: str) -> str:
+        query = urllib.parse.urlencode(
+            {"output": "json", "api": "v1", "apiKey": settings.ORDERDESK_MOBIZON_API_KEY}
+        )
+        return f"{settings.ORDERDESK_MOBIZON_URL.rstrip('/')}/service/message/{method}?{query}"
+
+    def call(self, method: str, fields: list[tuple[str, str]]) -> tuple[SendResult | None, dict]:
+        """(a failure, or None) and the answer's `data`."""
+        request = urllib.request.Request(  # noqa: S310 (the deployment's configured https URL)
+            self._url(method),
+            data=urllib.parse.urlencode(fields).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "User-Agent": "orderdesk-messages/1"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=settings.ORDERDESK_SMS_TIMEOUT) as answer:  # noqa: S310
+                reply = json.loads(answer.read(65536) or b"{}")
+        except urllib.error.HTTPError as exc:
+            status = SendStatus.RETRY if exc.code >= 500 or exc.code == 429 else SendStatus.FAILED
+            return SendResult(status, error=f"Mobizon answered {exc.code}"), {}
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
+            return SendResult(
+                SendStatus.RETRY, error=f"Mobizon unreachable: {type(exc).__name__}"
+            ), {}
+        code = reply.get("code") if isinstance(reply, dict) else None
+        if code != 0:
+            # 0 is success; 99 and 999 are Mobizon's own trouble, worth another try.
+            status = SendStatus.RETRY if code in (99, 999) else SendStatus.FAILED
+            return SendResult(status, error=f"Mobizon code {code}"), {}
+        data = reply.get("data")
+        return None, data if isinstance(data, dict | list) else {}
+
+    def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
+        fields = [("recipient", message.to.lstrip("+")), ("text", message.body)]
+        if settings.ORDERDESK_SMS_SENDER:
+            fields.append(("from", settings.ORDERDESK_SMS_SENDER))
+        failure, data = self.call("sendsmsmessage", fields)
+        if failure is not None:
+            return failure
+        provider_id = str(data.get("messageId") or "") if isinstance(data, dict) else ""
+        return SendResult(SendStatus.SENT, provider_id=f"{self.PREFIX}{provider_id}")
+
+
+# Mobizon's delivery states (getsmsstatus) and what they make of a message.
+MOBIZON_STATES = {
+    "DELIVRD": "delivered",
+    "UNDELIV": "failed",
+    "REJECTD": "failed",
+    "EXPIRED": "failed",
+    "DELETED": "failed",
+}
+
+
 def _provider_id(reply: bytes) -> str:
     try:
         data = json.loads(reply or b"{}")
@@ -137,5 +208,12 @@ ADAPTERS: dict[str, ChannelAdapter] = {
 }
 
 
+MOBIZON = MobizonSms()
+
+
 def adapter_for(channel: str) -> ChannelAdapter:
+    """The deployment's adapter for `channel` (SMS: the generic provider, or Mobizon when
+    ORDERDESK_SMS_PROVIDER=mobizon)."""
+    if channel == Channel.SMS and settings.ORDERDESK_SMS_PROVIDER == "mobizon":
+        return MOBIZON
     return ADAPTERS[channel]

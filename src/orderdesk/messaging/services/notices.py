@@ -100,7 +100,7 @@ def notices_queue(
     queued or already there. `skip_channels`: channels already tried (a fallback); `template`:
     this text instead of the event's template and `keyed=False`: not once per event (an
     operator's message from the card, by `actor`)."""
-    if not any(adapter.is_configured() for adapter in ADAPTERS.values()):
+    if not any(adapter_for(channel).is_configured() for channel in ADAPTERS):
         return []  # a deployment without any channel: nothing to queue, nothing to read
     store_ids = {order.store_id for order in orders}
     settings_by_store = messaging_settings_for(store_ids=store_ids)
