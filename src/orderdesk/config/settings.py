@@ -284,3 +284,11 @@ ORDERDESK_SMS_PROVIDER = os.environ.get("ORDERDESK_SMS_PROVIDER", "generic")
 ORDERDESK_MOBIZON_URL = os.environ.get("ORDERDESK_MOBIZON_URL", "https://api.mobizon.kz")
 ORDERDESK_MOBIZON_API_KEY = os.environ.get("ORDERDESK_MOBIZON_API_KEY", "")
 ORDERDESK_SMS_SENDER = os.environ.get("ORDERDESK_SMS_SENDER", "")  # a registered sender name
+# Telegram bot: its token, the Bot API's base URL, its name (for t.me deep links) and the secret
+# Telegram sends with each update (X-Telegram-Bot-Api-Secret-Token, set with setWebhook).
+ORDERDESK_TELEGRAM_BOT_TOKEN = os.environ.get("ORDERDESK_TELEGRAM_BOT_TOKEN", "")
+ORDERDESK_TELEGRAM_API_URL = os.environ.get(
+    "ORDERDESK_TELEGRAM_API_URL", "https://api.telegram.org"
+)
+ORDERDESK_TELEGRAM_BOT_NAME = os.environ.get("ORDERDESK_TELEGRAM_BOT_NAME", "")
+ORDERDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("ORDERDESK_TELEGRAM_WEBHOOK_SECRET", "")

@@ -12,6 +12,7 @@ from ninja import Router
 from orderdesk.accounts.principals import principal_of
 from orderdesk.core.errors import ApplicationError
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import json_checked
 from orderdesk.orders.models import ViewedVia
 from orderdesk.orders.selectors import order_get
 from orderdesk.orders.services import order_view_record
@@ -36,6 +37,7 @@ from .services.self_service import (
     self_service_order_get,
 )
 from .services.sending import message_receipt_record
+from .services.telegram import telegram_update_receive
 
 orders_router = Router(tags=["messages"])
 self_router = Router(tags=["self-service"])
@@ -214,3 +216,30 @@ def _message_id_of(header: str) -> UUID | None:
         return UUID(hex=local)
     except ValueError:
         return None
+
+
+@receipts_router.post(
+    "/inbound/telegram",
+    auth=None,
+    response={200: InboundOut, **error_responses(401, 413, 422)},
+    summary="The Telegram bot's updates (its webhook)",
+    description="Authenticated by `X-Telegram-Bot-Api-Secret-Token` (the secret given to "
+    "setWebhook, `ORDERDESK_TELEGRAM_WEBHOOK_SECRET`). `/start <token>` from the deep link "
+    "links the chat to the customer; other text joins the conversation.",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "required": True,
+        }
+    },
+)
+def telegram_inbound(request: HttpRequest):
+    update = json_checked(request.body)
+    secret = settings.ORDERDESK_TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid bot secret", status_code=401
+        )
+    result = telegram_update_receive(update=update)
+    return _inbound_data(result if isinstance(result, Message) else None)

@@ -36,7 +36,7 @@ class ChannelAdapter(Protocol):
 
     def is_configured(self) -> bool: ...
 
-    def address_of(self, *, phone: str, email: str) -> str: ...
+    def address_of(self, *, customer) -> str: ...
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult: ...
 
@@ -54,8 +54,8 @@ class EmailChannel:
     def is_configured(self) -> bool:
         return bool(settings.EMAIL_HOST)
 
-    def address_of(self, *, phone: str, email: str) -> str:
-        return email
+    def address_of(self, *, customer) -> str:
+        return customer.email
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "orderdesk"
@@ -94,8 +94,8 @@ class HttpSmsChannel:
     def is_configured(self) -> bool:
         return bool(settings.ORDERDESK_SMS_URL)
 
-    def address_of(self, *, phone: str, email: str) -> str:
-        return phone if phone.startswith("+") else ""
+    def address_of(self, *, customer) -> str:
+        return customer.phone if customer.phone.startswith("+") else ""
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
         body = json.dumps({"to": message.to, "text": message.body, "id": str(message.pk)})
@@ -136,8 +136,8 @@ class MobizonSms:
     def is_configured(self) -> bool:
         return bool(settings.ORDERDESK_MOBIZON_API_KEY)
 
-    def address_of(self, *, phone: str, email: str) -> str:
-        return phone if phone.startswith("+") else ""
+    def address_of(self, *, customer) -> str:
+        return customer.phone if customer.phone.startswith("+") else ""
 
     def _url(self, method: str) -> str:
         query = urllib.parse.urlencode(
@@ -183,6 +183,45 @@ class MobizonSms:
         return SendResult(SendStatus.SENT, provider_id=f"{self.PREFIX}{provider_id}")
 
 
+class TelegramBot:
+    """A Telegram bot (Bot API over HTTPS, base URL configurable): `POST {base}/bot{token}/
+    sendMessage` `{"chat_id", "text"}` to the chat the customer linked through the bot's deep
+    link; the answer is `{"ok": true, "result": {"message_id": …}}` or `{"ok": false,
+    "error_code": …}` (403: the customer blocked the bot)."""
+
+    name = Channel.TELEGRAM
+
+    def is_configured(self) -> bool:
+        return bool(settings.ORDERDESK_TELEGRAM_BOT_TOKEN)
+
+    def address_of(self, *, customer) -> str:
+        link = getattr(customer, "telegram_link", None)
+        return str(link.chat_id) if link is not None else ""
+
+    def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
+        base = settings.ORDERDESK_TELEGRAM_API_URL.rstrip("/")
+        token = settings.ORDERDESK_TELEGRAM_BOT_TOKEN
+        body = json.dumps({"chat_id": int(message.to), "text": message.body})
+        request = urllib.request.Request(  # noqa: S310 (the deployment's configured https URL)
+            f"{base}/bot{token}/sendMessage",
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "orderdesk-messages/1"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.ORDERDESK_SMS_TIMEOUT) as answer:  # noqa: S310
+                reply = json.loads(answer.read(65536) or b"{}")
+        except urllib.error.HTTPError as exc:
+            status = SendStatus.RETRY if exc.code >= 500 or exc.code == 429 else SendStatus.FAILED
+            return SendResult(status, error=f"Telegram answered {exc.code}")
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
+            return SendResult(SendStatus.RETRY, error=f"Telegram unreachable: {type(exc).__name__}")
+        if not isinstance(reply, dict) or not reply.get("ok"):
+            return SendResult(SendStatus.FAILED, error="Telegram refused the message")
+        result = reply.get("result") or {}
+        return SendResult(SendStatus.SENT, provider_id=f"tg:{result.get('message_id', '')}")
+
+
 # Mobizon's delivery states (getsmsstatus) and what they make of a message.
 MOBIZON_STATES = {
     "DELIVRD": "delivered",
@@ -205,6 +244,7 @@ def _provider_id(reply: bytes) -> str:
 ADAPTERS: dict[str, ChannelAdapter] = {
     Channel.EMAIL: EmailChannel(),
     Channel.SMS: HttpSmsChannel(),
+    Channel.TELEGRAM: TelegramBot(),
 }
 
 

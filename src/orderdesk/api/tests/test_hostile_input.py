@@ -171,6 +171,12 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
                 "in_reply_to": "<c@d>",
             },
         ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/telegram",
+            {"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3}, "text": "hi"}},
+        ),
     ]
 
 

@@ -64,6 +64,10 @@ def reply_receive(
         except PhoneError:
             return None
         customers = list(Customer.objects.filter(phone=sender, erased_at__isnull=True))
+    elif channel == Channel.TELEGRAM:
+        customers = list(
+            Customer.objects.filter(telegram_link__chat_id=int(sender), erased_at__isnull=True)
+        )
     else:
         customers = list(Customer.objects.filter(email__iexact=sender, erased_at__isnull=True))
     if reply_to is not None:

@@ -156,7 +156,7 @@ def _message_plan(
     customer = order.customer
     for channel in settings.channel_order():
         adapter = adapter_for(channel)
-        to = adapter.address_of(phone=customer.phone, email=customer.email)
+        to = adapter.address_of(customer=customer)
         if channel in skip_channels or not to or not adapter.is_configured():
             continue
         body = text_render(template.body, values)

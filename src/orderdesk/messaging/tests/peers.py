@@ -161,3 +161,62 @@ class MobizonPeer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class BotApiPeer:
+    """A local stand-in for Telegram's Bot API (`/bot<token>/sendMessage`): records each
+    message; answers as the Bot API does (`blocked`: 403, the customer blocked the bot)."""
+
+    def __init__(self, token: str) -> None:
+        self.sent: list[dict] = []
+        self.blocked = False
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if self.path != f"/bot{token}/sendMessage":
+                    status, answer = (
+                        404,
+                        {"ok": False, "error_code": 404, "description": "Not Found"},
+                    )
+                elif peer.blocked:
+                    status, answer = (
+                        403,
+                        {
+                            "ok": False,
+                            "error_code": 403,
+                            "description": "Forbidden: bot was blocked by the user",
+                        },
+                    )
+                else:
+                    peer.sent.append(body)
+                    status, answer = (
+                        200,
+                        {
+                            "ok": True,
+                            "result": {
+                                "message_id": len(peer.sent),
+                                "chat": {"id": body["chat_id"]},
+                                "text": body["text"],
+                            },
+                        },
+                    )
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
