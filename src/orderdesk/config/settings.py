@@ -287,3 +287,18 @@ ORDERDESK_SMS_URL = os.environ.get("ORDERDESK_SMS_URL", "")
 ORDERDESK_SMS_TOKEN = os.environ.get("ORDERDESK_SMS_TOKEN", "")
 ORDERDESK_SMS_TIMEOUT = float(os.environ.get("ORDERDESK_SMS_TIMEOUT", "15"))
 ORDERDESK_PUBLIC_URL = os.environ.get("ORDERDESK_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Customers' e-mail replies forwarded by the mail system to /api/v1/messages/inbound/email.
+ORDERDESK_INBOUND_EMAIL_TOKEN = os.environ.get("ORDERDESK_INBOUND_EMAIL_TOKEN", "")
+# SMS provider: "generic" (ORDERDESK_SMS_URL above) or "mobizon" (Mobizon's API, Kazakhstan).
+ORDERDESK_SMS_PROVIDER = os.environ.get("ORDERDESK_SMS_PROVIDER", "generic")
+ORDERDESK_MOBIZON_URL = os.environ.get("ORDERDESK_MOBIZON_URL", "https://api.mobizon.kz")
+ORDERDESK_MOBIZON_API_KEY = os.environ.get("ORDERDESK_MOBIZON_API_KEY", "")
+ORDERDESK_SMS_SENDER = os.environ.get("ORDERDESK_SMS_SENDER", "")  # a registered sender name
+# Telegram bot: its token, the Bot API's base URL, its name (for t.me deep links) and the secret
+# Telegram sends with each update (X-Telegram-Bot-Api-Secret-Token, set with setWebhook).
+ORDERDESK_TELEGRAM_BOT_TOKEN = os.environ.get("ORDERDESK_TELEGRAM_BOT_TOKEN", "")
+ORDERDESK_TELEGRAM_API_URL = os.environ.get(
+    "ORDERDESK_TELEGRAM_API_URL", "https://api.telegram.org"
+)
+ORDERDESK_TELEGRAM_BOT_NAME = os.environ.get("ORDERDESK_TELEGRAM_BOT_NAME", "")
+ORDERDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("ORDERDESK_TELEGRAM_WEBHOOK_SECRET", "")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orderdesk.core.phones import phone_mask
 
-from .models import Channel, Message, MessageTemplate, OptOut, StoreMessaging
+from .models import Channel, Message, MessageTemplate, OptOut, StoreMessaging, TelegramLink
 from .rendering import PLACEHOLDERS, template_errors
 
 
@@ -77,6 +77,8 @@ class MessageAdmin(admin.ModelAdmin):
     def recipient(self, message: Message) -> str:
         if message.channel == Channel.SMS:
             return phone_mask(message.to)
+        if message.channel == Channel.TELEGRAM:
+            return "Telegram"
         local, _at, domain = message.to.partition("@")
         return f"{local[:1]}…@{domain}"
 
@@ -91,6 +93,15 @@ class MessageAdmin(admin.ModelAdmin):
 class OptOutAdmin(admin.ModelAdmin):
     list_display = ("customer", "via", "created_at")
     readonly_fields = ("customer", "via", "created_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(TelegramLink)
+class TelegramLinkAdmin(admin.ModelAdmin):
+    list_display = ("customer", "created_at")
+    readonly_fields = ("customer", "chat_id", "created_at")
 
     def has_add_permission(self, request) -> bool:
         return False

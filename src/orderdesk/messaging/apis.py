@@ -12,26 +12,32 @@ from ninja import Router
 from orderdesk.accounts.principals import principal_of
 from orderdesk.core.errors import ApplicationError
 from orderdesk.core.schemas import error_responses
+from orderdesk.core.untrusted import json_checked
 from orderdesk.orders.models import ViewedVia
 from orderdesk.orders.selectors import order_get
 from orderdesk.orders.services import order_view_record
 
-from .models import Message
+from .models import Channel, Message, OptOut
 from .schemas import (
+    EmailInboundIn,
+    InboundOut,
     MessagesOut,
     ReceiptIn,
     ReceiptOut,
     SelfCancelIn,
     SelfConfirmIn,
     SelfServiceOut,
+    SmsInboundIn,
 )
 from .selectors import order_messages_list, self_service_data
+from .services.inbound import reply_receive
 from .services.self_service import (
     self_service_cancel,
     self_service_confirm,
     self_service_order_get,
 )
 from .services.sending import message_receipt_record
+from .services.telegram import telegram_update_receive
 
 orders_router = Router(tags=["messages"])
 self_router = Router(tags=["self-service"])
@@ -120,8 +126,7 @@ def self_service_cancel_api(request: HttpRequest, token: str, payload: SelfCance
     return self_service_data(order=self_service_order_get(token=token), now=timezone.now())
 
 
-def _sms_provider_authenticated(request: HttpRequest) -> bool:
-    token = settings.ORDERDESK_SMS_TOKEN
+def _bearer_is(request: HttpRequest, token: str) -> bool:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
@@ -136,7 +141,7 @@ def _sms_provider_authenticated(request: HttpRequest) -> bool:
     "next channel. Repeats change nothing.",
 )
 def sms_receipt(request: HttpRequest, payload: ReceiptIn):
-    if not _sms_provider_authenticated(request):
+    if not _bearer_is(request, settings.ORDERDESK_SMS_TOKEN):
         raise ApplicationError(
             RECEIPT_UNAUTHENTICATED, "missing or invalid provider token", status_code=401
         )
@@ -152,3 +157,89 @@ def sms_receipt(request: HttpRequest, payload: ReceiptIn):
     if message is None:
         raise ApplicationError(MESSAGE_NOT_FOUND, "id: no such message", status_code=404)
     return {"id": str(message.pk), "status": message.status}
+
+
+def _inbound_data(message: Message | None) -> dict:
+    if message is None:
+        return {"id": None, "order_id": None, "opted_out": False}
+    opted_out = OptOut.objects.filter(customer_id=message.customer_id).exists()
+    return {"id": str(message.pk), "order_id": str(message.order_id), "opted_out": opted_out}
+
+
+@receipts_router.post(
+    "/inbound/sms",
+    auth=None,
+    response={200: InboundOut, **error_responses(401, 413, 422)},
+    summary="An SMS from a customer, forwarded by the SMS provider",
+    description="Authenticated like receipts (`Bearer $ORDERDESK_SMS_TOKEN`). The reply joins "
+    "the conversation on the order card; STOP opts the customer out.",
+)
+def sms_inbound(request: HttpRequest, payload: SmsInboundIn):
+    if not _bearer_is(request, settings.ORDERDESK_SMS_TOKEN):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid provider token", status_code=401
+        )
+    message = reply_receive(
+        channel=Channel.SMS, sender=payload.sender, text=payload.text, provider_id=payload.id
+    )
+    return _inbound_data(message)
+
+
+@receipts_router.post(
+    "/inbound/email",
+    auth=None,
+    response={200: InboundOut, **error_responses(401, 413, 422)},
+    summary="An e-mail reply from a customer, forwarded by the mail system",
+    description="Authenticated with `Bearer $ORDERDESK_INBOUND_EMAIL_TOKEN`. `in_reply_to` "
+    "(the Message-ID we sent) finds the order; else the sender's address does.",
+)
+def email_inbound(request: HttpRequest, payload: EmailInboundIn):
+    if not _bearer_is(request, settings.ORDERDESK_INBOUND_EMAIL_TOKEN):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid inbound token", status_code=401
+        )
+    message = reply_receive(
+        channel=Channel.EMAIL,
+        sender=payload.sender,
+        text=payload.text,
+        subject=payload.subject,
+        provider_id=payload.message_id,
+        reply_to_id=_message_id_of(payload.in_reply_to),
+    )
+    return _inbound_data(message)
+
+
+def _message_id_of(header: str) -> UUID | None:
+    """`<hex@domain>` as the e-mail channel writes Message-IDs → the message's id."""
+    local = header.strip().strip("<>").partition("@")[0]
+    try:
+        return UUID(hex=local)
+    except ValueError:
+        return None
+
+
+@receipts_router.post(
+    "/inbound/telegram",
+    auth=None,
+    response={200: InboundOut, **error_responses(401, 413, 422)},
+    summary="The Telegram bot's updates (its webhook)",
+    description="Authenticated by `X-Telegram-Bot-Api-Secret-Token` (the secret given to "
+    "setWebhook, `ORDERDESK_TELEGRAM_WEBHOOK_SECRET`). `/start <token>` from the deep link "
+    "links the chat to the customer; other text joins the conversation.",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "required": True,
+        }
+    },
+)
+def telegram_inbound(request: HttpRequest):
+    update = json_checked(request.body)
+    secret = settings.ORDERDESK_TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid bot secret", status_code=401
+        )
+    result = telegram_update_receive(update=update)
+    return _inbound_data(result if isinstance(result, Message) else None)

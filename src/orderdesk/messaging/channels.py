@@ -7,6 +7,7 @@ peer's refusal or absence, and never logs the customer's address."""
 import json
 import smtplib
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
@@ -35,7 +36,7 @@ class ChannelAdapter(Protocol):
 
     def is_configured(self) -> bool: ...
 
-    def address_of(self, *, phone: str, email: str) -> str: ...
+    def address_of(self, *, customer) -> str: ...
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult: ...
 
@@ -53,8 +54,8 @@ class EmailChannel:
     def is_configured(self) -> bool:
         return bool(settings.EMAIL_HOST)
 
-    def address_of(self, *, phone: str, email: str) -> str:
-        return email
+    def address_of(self, *, customer) -> str:
+        return customer.email
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
         domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "orderdesk"
@@ -93,8 +94,8 @@ class HttpSmsChannel:
     def is_configured(self) -> bool:
         return bool(settings.ORDERDESK_SMS_URL)
 
-    def address_of(self, *, phone: str, email: str) -> str:
-        return phone if phone.startswith("+") else ""
+    def address_of(self, *, customer) -> str:
+        return customer.phone if customer.phone.startswith("+") else ""
 
     def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
         body = json.dumps({"to": message.to, "text": message.body, "id": str(message.pk)})
@@ -122,6 +123,115 @@ class HttpSmsChannel:
         return SendResult(SendStatus.SENT, provider_id=_provider_id(reply) or str(message.pk))
 
 
+class MobizonSms:
+    """SMS through Mobizon (Kazakhstan), as its public API documents it: `POST
+    {base}/service/message/sendsmsmessage?output=json&api=v1&apiKey=…` with the form fields
+    `recipient` (digits, no plus), `text` and `from` (the sender name, when the account has
+    one); the answer is `{"code": 0, "data": {"messageId": …}, "message": ""}`, a non-zero code
+    being a refusal. Delivery is read back with `getsmsstatus` (`mobizon_statuses_poll`)."""
+
+    name = Channel.SMS
+    PREFIX = "mobizon:"
+
+    def is_configured(self) -> bool:
+        return bool(settings.ORDERDESK_MOBIZON_API_KEY)
+
+    def address_of(self, *, customer) -> str:
+        return customer.phone if customer.phone.startswith("+") else ""
+
+    def _url(self, method: str) -> str:
+        query = urllib.parse.urlencode(
+            {"output": "json", "api": "v1", "apiKey": settings.ORDERDESK_MOBIZON_API_KEY}
+        )
+        return f"{settings.ORDERDESK_MOBIZON_URL.rstrip('/')}/service/message/{method}?{query}"
+
+    def call(self, method: str, fields: list[tuple[str, str]]) -> tuple[SendResult | None, dict]:
+        """(a failure, or None) and the answer's `data`."""
+        request = urllib.request.Request(  # noqa: S310 (the deployment's configured https URL)
+            self._url(method),
+            data=urllib.parse.urlencode(fields).encode(),
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "User-Agent": "orderdesk-messages/1"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=settings.ORDERDESK_SMS_TIMEOUT) as answer:  # noqa: S310
+                reply = json.loads(answer.read(65536) or b"{}")
+        except urllib.error.HTTPError as exc:
+            status = SendStatus.RETRY if exc.code >= 500 or exc.code == 429 else SendStatus.FAILED
+            return SendResult(status, error=f"Mobizon answered {exc.code}"), {}
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
+            return SendResult(
+                SendStatus.RETRY, error=f"Mobizon unreachable: {type(exc).__name__}"
+            ), {}
+        code = reply.get("code") if isinstance(reply, dict) else None
+        if code != 0:
+            # 0 is success; 99 and 999 are Mobizon's own trouble, worth another try.
+            status = SendStatus.RETRY if code in (99, 999) else SendStatus.FAILED
+            return SendResult(status, error=f"Mobizon code {code}"), {}
+        data = reply.get("data")
+        return None, data if isinstance(data, dict | list) else {}
+
+    def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
+        fields = [("recipient", message.to.lstrip("+")), ("text", message.body)]
+        if settings.ORDERDESK_SMS_SENDER:
+            fields.append(("from", settings.ORDERDESK_SMS_SENDER))
+        failure, data = self.call("sendsmsmessage", fields)
+        if failure is not None:
+            return failure
+        provider_id = str(data.get("messageId") or "") if isinstance(data, dict) else ""
+        return SendResult(SendStatus.SENT, provider_id=f"{self.PREFIX}{provider_id}")
+
+
+class TelegramBot:
+    """A Telegram bot (Bot API over HTTPS, base URL configurable): `POST {base}/bot{token}/
+    sendMessage` `{"chat_id", "text"}` to the chat the customer linked through the bot's deep
+    link; the answer is `{"ok": true, "result": {"message_id": …}}` or `{"ok": false,
+    "error_code": …}` (403: the customer blocked the bot)."""
+
+    name = Channel.TELEGRAM
+
+    def is_configured(self) -> bool:
+        return bool(settings.ORDERDESK_TELEGRAM_BOT_TOKEN)
+
+    def address_of(self, *, customer) -> str:
+        link = getattr(customer, "telegram_link", None)
+        return str(link.chat_id) if link is not None else ""
+
+    def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
+        base = settings.ORDERDESK_TELEGRAM_API_URL.rstrip("/")
+        token = settings.ORDERDESK_TELEGRAM_BOT_TOKEN
+        body = json.dumps({"chat_id": int(message.to), "text": message.body})
+        request = urllib.request.Request(  # noqa: S310 (the deployment's configured https URL)
+            f"{base}/bot{token}/sendMessage",
+            data=body.encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "User-Agent": "orderdesk-messages/1"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.ORDERDESK_SMS_TIMEOUT) as answer:  # noqa: S310
+                reply = json.loads(answer.read(65536) or b"{}")
+        except urllib.error.HTTPError as exc:
+            status = SendStatus.RETRY if exc.code >= 500 or exc.code == 429 else SendStatus.FAILED
+            return SendResult(status, error=f"Telegram answered {exc.code}")
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
+            return SendResult(SendStatus.RETRY, error=f"Telegram unreachable: {type(exc).__name__}")
+        if not isinstance(reply, dict) or not reply.get("ok"):
+            return SendResult(SendStatus.FAILED, error="Telegram refused the message")
+        result = reply.get("result") or {}
+        return SendResult(SendStatus.SENT, provider_id=f"tg:{result.get('message_id', '')}")
+
+
+# Mobizon's delivery states (getsmsstatus) and what they make of a message.
+MOBIZON_STATES = {
+    "DELIVRD": "delivered",
+    "UNDELIV": "failed",
+    "REJECTD": "failed",
+    "EXPIRED": "failed",
+    "DELETED": "failed",
+}
+
+
 def _provider_id(reply: bytes) -> str:
     try:
         data = json.loads(reply or b"{}")
@@ -134,8 +244,16 @@ def _provider_id(reply: bytes) -> str:
 ADAPTERS: dict[str, ChannelAdapter] = {
     Channel.EMAIL: EmailChannel(),
     Channel.SMS: HttpSmsChannel(),
+    Channel.TELEGRAM: TelegramBot(),
 }
 
 
+MOBIZON = MobizonSms()
+
+
 def adapter_for(channel: str) -> ChannelAdapter:
+    """The deployment's adapter for `channel` (SMS: the generic provider, or Mobizon when
+    ORDERDESK_SMS_PROVIDER=mobizon)."""
+    if channel == Channel.SMS and settings.ORDERDESK_SMS_PROVIDER == "mobizon":
+        return MOBIZON
     return ADAPTERS[channel]

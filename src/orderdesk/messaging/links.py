@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 SELF_SERVICE_SALT = "orderdesk.messaging.self-service"
 UNSUBSCRIBE_SALT = "orderdesk.messaging.unsubscribe"
@@ -56,3 +57,30 @@ def unsubscribe_token_read(token: str) -> int | None:
         return int(signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token))
     except (signing.BadSignature, ValueError):
         return None
+
+
+TELEGRAM_SALT = "orderdesk.messaging.telegram"
+
+
+def telegram_start_token(*, customer_id: int) -> str:
+    """The deep link's `start` value: Telegram allows 64 characters of A-Z, a-z, 0-9, _ and -,
+    so this is the customer's id and a short HMAC of it (no personal data)."""
+    digest = salted_hmac(TELEGRAM_SALT, str(customer_id)).hexdigest()[:24]
+    return f"c{customer_id}-{digest}"
+
+
+def telegram_start_token_read(token: str) -> int | None:
+    head, _sep, digest = token.partition("-")
+    if not head.startswith("c") or not head[1:].isdigit():
+        return None
+    customer_id = int(head[1:])
+    expected = telegram_start_token(customer_id=customer_id)
+    return customer_id if constant_time_compare(expected, f"{head}-{digest}") else None
+
+
+def telegram_deep_link(*, customer_id: int) -> str:
+    """Empty when the deployment has no bot."""
+    bot = settings.ORDERDESK_TELEGRAM_BOT_NAME
+    if not (bot and settings.ORDERDESK_TELEGRAM_BOT_TOKEN):
+        return ""
+    return f"https://t.me/{bot}?start={telegram_start_token(customer_id=customer_id)}"

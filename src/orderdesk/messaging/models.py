@@ -11,6 +11,7 @@ from orderdesk.core.models import BaseModel, uuid7
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
+    TELEGRAM = "telegram", _("Telegram")
 
 
 class Language(models.TextChoices):
@@ -52,7 +53,7 @@ class StoreMessaging(BaseModel):
         max_length=100,
         default=DEFAULT_CHANNELS,
         help_text=_(
-            "Comma-separated: sms, email. A message goes out on the first one the customer "
+            "Comma-separated: sms, email, telegram. A message goes out on the first one the customer "
             "has; when it fails, on the next."
         ),
     )
@@ -196,3 +197,20 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} ({self.via})"
+
+
+class TelegramLink(models.Model):
+    """The Telegram chat a customer linked by opening the bot's deep link (`/start <token>`)."""
+
+    customer = models.OneToOneField(
+        "orders.Customer", on_delete=models.CASCADE, related_name="telegram_link"
+    )
+    chat_id = models.BigIntegerField(db_index=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("Telegram chat")
+        verbose_name_plural = _("Telegram chats")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} → chat"

@@ -100,3 +100,25 @@ class ReceiptIn(BaseModel):
 class ReceiptOut(BaseModel):
     id: str
     status: str
+
+
+class SmsInboundIn(BaseModel):
+    id: str = Field(
+        "", max_length=100, description="the provider's id of the SMS (repeats are dropped)"
+    )
+    sender: str = Field(alias="from", max_length=40, description="the customer's phone")
+    text: str = Field(max_length=4000)
+
+
+class EmailInboundIn(BaseModel):
+    message_id: str = Field("", max_length=300, description="the reply's own Message-ID")
+    sender: str = Field(alias="from", max_length=254, description="the customer's address")
+    subject: str = Field("", max_length=300)
+    text: str = Field(max_length=20000, description="the reply's plain text")
+    in_reply_to: str = Field("", max_length=300, description="the Message-ID it answers")
+
+
+class InboundOut(BaseModel):
+    id: str | None = Field(description="the incoming message; null when the sender is unknown")
+    order_id: str | None
+    opted_out: bool

@@ -122,3 +122,38 @@ def self_service_data(*, order: Order, now: datetime) -> dict[str, Any]:
             {"code": code, "label": str(label)} for code, label in policy.cancel_reason_choices()
         ],
     }
+
+
+def customer_messages_export(orders: Sequence[Order]) -> dict[str, list[dict[str, Any]]]:
+    """The messages to and from the customer about these orders, for their export (registered
+    with orders.extensions.export_part)."""
+    if not orders:
+        return {}
+    rows = Message.objects.filter(order_id__in=[o.pk for o in orders]).order_by("created_at", "pk")
+    return {
+        "messages": [
+            {
+                "order_id": str(m.order_id),
+                "direction": m.direction,
+                "channel": m.channel,
+                "event": m.event,
+                "to": m.to,
+                "subject": m.subject,
+                "body": m.body,
+                "status": m.status,
+                "at": m.created_at.isoformat(),
+            }
+            for m in rows
+        ]
+    }
+
+
+def orders_conversation(*, order_ids: Iterable, limit: int = 30) -> list[Message]:
+    """The messages to and from the customer about these orders, newest first (the card)."""
+    return list(
+        Message.objects.filter(order_id__in=list(order_ids)).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def customer_opted_out(*, customer_id: int) -> bool:
+    return OptOut.objects.filter(customer_id=customer_id).exists()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from orderdesk.core.errors import ApplicationError, NotFoundError, ValidationFailed
 from orderdesk.orders.models import Customer
 
-from .links import unsubscribe_token_read
+from .links import telegram_deep_link, unsubscribe_token_read
 from .models import OptOutVia
 from .selectors import self_service_data
 from .services.opt_out import customer_opt_out
@@ -75,6 +75,7 @@ def self_service_page(request: HttpRequest, token: str) -> HttpResponse:
             ],
             "chosen_date": posted.get("delivery_date", delivery["date"] or ""),
             "time_wish": posted.get("time_wish", delivery["time_wish"]),
+            "telegram_url": telegram_deep_link(customer_id=order.customer_id),
         }
         return render(request, "messaging/self_service.html", context)
 

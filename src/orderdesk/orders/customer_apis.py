@@ -119,6 +119,9 @@ class CustomerExportOut(Schema):
     )
     call_attempts: list[dict[str, Any]] = Field(description="the calls made, with their notes")
     call_tasks: list[dict[str, Any]] = Field(description="the calls planned or done")
+    messages: list[dict[str, Any]] = Field(
+        default_factory=list, description="the messages sent to and received from the customer"
+    )
 
 
 class CustomersExportOut(Schema):

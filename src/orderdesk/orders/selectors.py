@@ -221,5 +221,5 @@ def customer_export_data(*, customer: Customer) -> tuple[dict, list[Order]]:
             }
             for order in orders
         ],
-        **{"call_attempts": [], "call_tasks": [], **export_parts_read(orders)},
+        **{"call_attempts": [], "call_tasks": [], "messages": [], **export_parts_read(orders)},
     }, orders

@@ -36,6 +36,9 @@ from orderdesk.catalog.selectors import (
 )
 from orderdesk.delivery.promise import DeliveryDates, intervals_format
 from orderdesk.delivery.selectors import order_delivery_date_errors, order_delivery_dates
+from orderdesk.messaging.models import Message
+from orderdesk.messaging.selectors import customer_opted_out, orders_conversation
+from orderdesk.orders.extensions import CUSTOMER_NOTICE_EVENTS
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
 from orderdesk.screening.rules import LABELS as RISK_LABELS
 from orderdesk.screening.selectors import screenings_of
@@ -116,6 +119,10 @@ class CallCard:
     problems: list = field(default_factory=list)  # workspace.problems.ProblemCard
     # Orders of this call the customer confirmed meanwhile on their private page.
     confirmed_by_customer: list[Order] = field(default_factory=list)
+    # The conversation with the customer about these orders, newest first.
+    messages: list[Message] = field(default_factory=list)
+    opted_out: bool = False
+    message_templates: tuple[str, ...] = CUSTOMER_NOTICE_EVENTS
 
     @property
     def first(self) -> Order:
@@ -399,6 +406,8 @@ def call_card_build(
     held_now = {str(o.pk) for o in held}
     by_customer = orders_confirmed_by_customer(order_ids=sorted(held_ids - held_now))
     card.confirmed_by_customer = [o for o in everything if str(o.pk) in by_customer]
+    card.messages = orders_conversation(order_ids=[o.pk for o in everything])
+    card.opted_out = customer_opted_out(customer_id=lease.customer_id)
     if not cards:
         return card
     _stock_mark(cards=cards, store_id=lease.store_id)

@@ -76,6 +76,8 @@ urlpatterns = [
         name="back_in_stock",
     ),
     path("desk/orders/<uuid:order_id>/upsell/", stock.upsell, name="upsell"),
+    path("desk/orders/<uuid:order_id>/message/", edits.message_send, name="message_send"),
+    path("desk/orders/<uuid:order_id>/opt-out/", edits.opt_out, name="opt_out"),
     # supervisor
     path("live/", supervisor.live, name="live"),
     path("live/leases/<uuid:lease_id>/release/", supervisor.lease_release, name="lease_release"),

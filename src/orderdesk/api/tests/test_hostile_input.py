@@ -214,6 +214,30 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
         ),
         ("store", "POST", "/api/v1/feedback/{token}", {"rating": 5, "comment": "c"}),
         ("operator", "POST", f"/api/v1/orders/{order_id}/feedback", {"rating": 4, "comment": "c"}),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/sms",
+            {"id": "sms-1", "from": "+7 701 000 00 00", "text": "ok"},
+        ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/email",
+            {
+                "message_id": "<a@b>",
+                "from": "a@example.kz",
+                "subject": "Re",
+                "text": "ok",
+                "in_reply_to": "<c@d>",
+            },
+        ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/telegram",
+            {"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3}, "text": "hi"}},
+        ),
     ]
 
 

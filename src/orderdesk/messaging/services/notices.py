@@ -92,48 +92,54 @@ def notices_queue(
     event: str,
     at: datetime,
     skip_channels: Sequence[str] = (),
+    template: MessageTemplate | None = None,
+    keyed: bool = True,
+    actor=None,
 ) -> list[Message]:
     """Queue `event`'s message for each order (see the module's rules); answers the messages
-    queued or already there. `skip_channels`: channels already tried (a fallback)."""
-    if not any(adapter.is_configured() for adapter in ADAPTERS.values()):
+    queued or already there. `skip_channels`: channels already tried (a fallback); `template`:
+    this text instead of the event's template and `keyed=False`: not once per event (an
+    operator's message from the card, by `actor`)."""
+    if not any(adapter_for(channel).is_configured() for channel in ADAPTERS):
         return []  # a deployment without any channel: nothing to queue, nothing to read
     store_ids = {order.store_id for order in orders}
     settings_by_store = messaging_settings_for(store_ids=store_ids)
     orders = [o for o in orders if settings_by_store[o.store_id].is_enabled]
     if not orders:
         return []
-    templates = templates_for(store_ids=store_ids, event=event)
+    templates = {} if template is not None else templates_for(store_ids=store_ids, event=event)
     opted_out = opted_out_customer_ids(customer_ids={o.customer_id for o in orders})
     parts = representation_parts_read(orders)
     planned: list[Message] = []
     skipped: list[Order] = []
     for order in orders:
-        template = template_choose(
+        chosen = template or template_choose(
             templates, store_id=order.store_id, language=order.customer.language
         )
-        if template is None:
+        if chosen is None:
             continue
-        if order.customer_id in opted_out and not template.is_legally_required:
+        if order.customer_id in opted_out and not chosen.is_legally_required:
             skipped.append(order)
             continue
         message = _message_plan(
             order=order,
             event=event,
-            template=template,
+            template=chosen,
             settings=settings_by_store[order.store_id],
             values=_values(order, parts.get(order.pk, {})),
             skip_channels=skip_channels,
             at=at,
         )
         if message is not None:
+            message.key = message.key if keyed else None
             planned.append(message)
     _send_times_set(messages=planned, orders=orders, at=at)
     queued = _messages_insert(planned)
-    _timeline_write(queued=queued, skipped=skipped, event=event, at=at)
+    _timeline_write(queued=queued, skipped=skipped, event=event, at=at, actor=actor)
     if len(queued) == len(planned):
         return queued
     # Some keys were there already (an idempotent repeat): answer the rows as stored.
-    return list(Message.objects.filter(key__in=[m.key for m in planned]))
+    return list(Message.objects.filter(key__in=[m.key for m in planned if m.key]))
 
 
 def _message_plan(
@@ -150,7 +156,7 @@ def _message_plan(
     customer = order.customer
     for channel in settings.channel_order():
         adapter = adapter_for(channel)
-        to = adapter.address_of(phone=customer.phone, email=customer.email)
+        to = adapter.address_of(customer=customer)
         if channel in skip_channels or not to or not adapter.is_configured():
             continue
         body = text_render(template.body, values)
@@ -271,13 +277,14 @@ def _messages_insert(planned: list[Message]) -> list[Message]:
 
 
 def _timeline_write(
-    *, queued: list[Message], skipped: list[Order], event: str, at: datetime
+    *, queued: list[Message], skipped: list[Order], event: str, at: datetime, actor=None
 ) -> None:
     events = [
         OrderEvent(
             order_id=message.order_id,
             type=OrderEventType.MESSAGE,
-            actor_label="system",
+            actor=actor,
+            actor_label=actor.username if actor else "system",
             created_at=at,
             data=message_event_data(message),
         )
@@ -287,7 +294,8 @@ def _timeline_write(
         OrderEvent(
             order_id=order.pk,
             type=OrderEventType.MESSAGE,
-            actor_label="system",
+            actor=actor,
+            actor_label=actor.username if actor else "system",
             created_at=at,
             data={"event": event, "status": "not_sent", "reason": "opted_out"},
         )

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType
 
-from ..channels import SendResult, SendStatus, adapter_for
+from ..channels import MOBIZON, MOBIZON_STATES, MobizonSms, SendResult, SendStatus, adapter_for
 from ..links import unsubscribe_url
 from ..models import Channel, Direction, Message, MessageStatus
 from .notices import OPERATOR_EVENT, message_event_data, notices_queue
@@ -161,3 +161,41 @@ def _timeline(message: Message, *, at: datetime, **extra) -> None:
         created_at=at,
         data=data,
     )
+
+
+STATUS_POLL_WINDOW = timedelta(days=3)
+STATUS_POLL_BATCH = 100
+
+
+def mobizon_statuses_poll(*, now: datetime | None = None) -> int:
+    """Mobizon reports delivery when asked (`getsmsstatus`): the SMS sent through it in the last
+    days and not yet delivered are asked about, a hundred at a time; answers land as receipts.
+    Answers how many changed."""
+    now = now or timezone.now()
+    if not MOBIZON.is_configured():
+        return 0
+    waiting = {
+        m.provider_id.removeprefix(MobizonSms.PREFIX): m.pk
+        for m in Message.objects.filter(
+            channel=Channel.SMS,
+            status=MessageStatus.SENT,
+            provider_id__startswith=MobizonSms.PREFIX,
+            sent_at__gte=now - STATUS_POLL_WINDOW,
+        ).order_by("sent_at")[:STATUS_POLL_BATCH]
+    }
+    waiting.pop("", None)
+    if not waiting:
+        return 0
+    failure, data = MOBIZON.call("getsmsstatus", [("ids[]", pid) for pid in waiting])
+    if failure is not None or not isinstance(data, list):
+        return 0
+    changed = 0
+    for row in data:
+        status = MOBIZON_STATES.get(str(row.get("status"))) if isinstance(row, dict) else None
+        message_id = waiting.get(str(row.get("id"))) if status else None
+        if message_id is not None:
+            message_receipt_record(
+                message_id=message_id, status=status, error=f"Mobizon {row.get('status')}", at=now
+            )
+            changed += 1
+    return changed

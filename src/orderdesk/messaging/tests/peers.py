@@ -91,3 +91,132 @@ class SmsPeer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class MobizonPeer:
+    """A local stand-in for Mobizon's HTTP API (sendsmsmessage, getsmsstatus), answering as its
+    public documentation shows; `code` is what sendsmsmessage answers, `states` what
+    getsmsstatus reports per message id."""
+
+    def __init__(self, api_key: str) -> None:
+        self.requests: list[dict] = []
+        self.code = 0
+        self.states: dict[str, str] = {}
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                from urllib.parse import parse_qs, urlsplit
+
+                url = urlsplit(self.path)
+                query = parse_qs(url.query)
+                form = parse_qs(
+                    self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                )
+                peer.requests.append({"path": url.path, "query": query, "form": form})
+                if query.get("apiKey") != [api_key]:
+                    answer = {"code": 8, "data": "", "message": "invalid apiKey"}
+                elif url.path == "/service/message/sendsmsmessage":
+                    n = len(peer.requests)
+                    answer = {
+                        "code": peer.code,
+                        "data": {
+                            "campaignId": str(1000 + n),
+                            "messageId": str(5000 + n),
+                            "status": 1,
+                        }
+                        if peer.code == 0
+                        else "",
+                        "message": "",
+                    }
+                elif url.path == "/service/message/getsmsstatus":
+                    ids = form.get("ids[]", [])
+                    answer = {
+                        "code": 0,
+                        "data": [
+                            {"id": i, "status": peer.states.get(i, "ACCEPTD"), "segNum": "1"}
+                            for i in ids
+                        ],
+                        "message": "",
+                    }
+                else:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class BotApiPeer:
+    """A local stand-in for Telegram's Bot API (`/bot<token>/sendMessage`): records each
+    message; answers as the Bot API does (`blocked`: 403, the customer blocked the bot)."""
+
+    def __init__(self, token: str) -> None:
+        self.sent: list[dict] = []
+        self.blocked = False
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if self.path != f"/bot{token}/sendMessage":
+                    status, answer = (
+                        404,
+                        {"ok": False, "error_code": 404, "description": "Not Found"},
+                    )
+                elif peer.blocked:
+                    status, answer = (
+                        403,
+                        {
+                            "ok": False,
+                            "error_code": 403,
+                            "description": "Forbidden: bot was blocked by the user",
+                        },
+                    )
+                else:
+                    peer.sent.append(body)
+                    status, answer = (
+                        200,
+                        {
+                            "ok": True,
+                            "result": {
+                                "message_id": len(peer.sent),
+                                "chat": {"id": body["chat_id"]},
+                                "text": body["text"],
+                            },
+                        },
+                    )
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

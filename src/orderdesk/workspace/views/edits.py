@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 
 from orderdesk.calling.models import CallTaskState
 from orderdesk.core.errors import ApplicationError
+from orderdesk.messaging.models import OptOutVia
+from orderdesk.messaging.services.operator import operator_message_send
+from orderdesk.messaging.services.opt_out import customer_opt_out
 from orderdesk.orders.models import Order
 from orderdesk.orders.services import (
     customer_phone_add,
@@ -98,6 +101,7 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
                 "workspace/desk_card.html#order-panel",
                 "workspace/desk_card.html#script-panel",
                 "workspace/desk_card.html#card-timeline",
+                "workspace/desk_card.html#card-messages",
                 "workspace/_outcome_form.html#checklist",
             )
         )
@@ -166,3 +170,20 @@ def time_wish(request: HttpRequest, order: Order) -> None:
 @held_order_edit
 def bad_connection(request: HttpRequest, order: Order) -> None:
     services.order_bad_connection_note(order=order, actor=request.user)
+
+
+@held_order_edit
+def message_send(request: HttpRequest, order: Order) -> None:
+    """A template again (e.g. the private link) or the operator's own text, to the customer."""
+    operator_message_send(
+        order=order,
+        actor=request.user,
+        event=request.POST.get("template", ""),
+        text=request.POST.get("text", ""),
+    )
+
+
+@held_order_edit
+def opt_out(request: HttpRequest, order: Order) -> None:
+    """The customer asked on the phone for no more messages."""
+    customer_opt_out(customer=order.customer, via=OptOutVia.OPERATOR)
