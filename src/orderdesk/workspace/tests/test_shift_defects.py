@@ -218,6 +218,11 @@ def test_press_one_while_paused_with_nobody_due_keeps_the_pause(
     assert (current.state, current.pause_code) == (OperatorState.PAUSED, "lunch")
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     assert 'class="badge paused"' in page
+    # Before, the stylesheet coloured `.badge.pause`, a class no badge has.
+    from django.contrib.staticfiles import finders
+
+    stylesheet = open(finders.find("workspace/workspace.css"), encoding="utf-8").read()
+    assert ".badge.paused {" in stylesheet
 
 
 # 12. Each order keeps its own customer data ------------------------------------------------
