@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from orderdesk.accounts.models import Role
 from orderdesk.calling.models import CallPurpose, CallResult, CallTaskState
 from orderdesk.core.phones import phone_mask
-from orderdesk.orders.models import Elevator, Order, OrderEventType, OrderStatus, Source
+from orderdesk.orders.models import Customer, Elevator, Order, OrderEventType, OrderStatus, Source
 
 from .templatetags.workspace_tags import day_label, zoned
 
@@ -102,10 +102,12 @@ def _date_text(text: str) -> str:
 
 def field_label(name: str) -> str:
     """An order field by its name on the screen ("street" in the reader's language)."""
-    try:
-        return str(Order._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return str(KEY_LABELS.get(name, ""))
+    for model in (Order, Customer):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return str(KEY_LABELS.get(name, ""))
 
 
 def event_summary(event) -> str:

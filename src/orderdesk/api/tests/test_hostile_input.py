@@ -112,6 +112,12 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             {"operator_id": world["supervisor_id"], "next_call_at": "2026-11-24T11:59:00+05:00"},
         ),
         (
+            "supervisor",
+            "POST",
+            f"/api/v1/orders/{order_id}/address-check",
+            {"deliverable": True, "note": "the carrier goes there"},
+        ),
+        (
             "store",
             "POST",
             "/api/v1/webhooks",

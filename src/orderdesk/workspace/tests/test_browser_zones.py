@@ -50,3 +50,38 @@ def test_callback_for_a_vladivostok_customer_with_the_default_time(live_server, 
         task = fresh(order)
         assert task.queue_state == CallTaskState.CALLBACK
         assert task.next_call_at == datetime(2026, 11, 24, 11, 11, tzinfo=VLADIVOSTOK)
+
+
+def test_long_unbroken_text_wraps_inside_the_card_at_1280(live_server, browser):  # noqa: F811
+    """Hostile text: a 190-letter name and a 5,000-letter address without a space, and a
+    right-to-left override in the name; the card stays within a 1280 px window."""
+    from orderdesk.calling.services import operator_state_set
+    from orderdesk.workspace.tests.conftest import WORK_MORNING
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="ru-RU")
+    page = context.new_page()  # noqa: F811
+    page.set_default_timeout(10_000)
+    with time_machine.travel(WORK_MORNING, tick=True):
+        store, _ = store_create(name="Мебель Плюс", slug="mebel")
+        operator, _, _ = user_create(
+            username="aliya", role="operator", store_slugs=["mebel"], languages=["ru", "kk"],
+            password="correct-horse-battery-9",
+        )  # fmt: skip
+        intake(
+            store, "L-1001",
+            customer={"name": "\u202e" + "Ж" * 190, "phone": "+7 701 200 30 41", "language": "ru"},
+            delivery={"locality": "Алматы", "address_line": "Ы" * 5000},
+        )  # fmt: skip
+        operator_state_set(operator=operator, state="ready")
+        log_in(page, live_server.url, "aliya")
+        page.wait_for_selector("#take-next")
+        page.keyboard.press("1")
+        page.wait_for_selector("#call-card")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1280
+        assert (
+            page.evaluate("getComputedStyle(document.getElementById('customer-name')).unicodeBidi")
+            == "isolate"
+        )
+        assert page.content().count("Ы" * 5000) == 1
+    context.close()

@@ -123,7 +123,7 @@ def test_bad_connection_note_and_additional_phone(operator_client, held):
     assert held.customer.additional_phones == ["+77051112233"]
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     assert 'href="tel:+77051112233"' in page
-    assert "additional_phones: — → +7705***2233" in page
+    assert "дополнительные телефоны: — → +7705***2233" in page  # the field by its name
 
 
 def test_recipient_change_is_on_the_timeline(operator_client, held):

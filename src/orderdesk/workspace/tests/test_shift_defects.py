@@ -218,6 +218,11 @@ def test_press_one_while_paused_with_nobody_due_keeps_the_pause(
     assert (current.state, current.pause_code) == (OperatorState.PAUSED, "lunch")
     page = operator_client.get(reverse("workspace:desk")).content.decode()
     assert 'class="badge paused"' in page
+    # Before, the stylesheet coloured `.badge.pause`, a class no badge has.
+    from django.contrib.staticfiles import finders
+
+    stylesheet = open(finders.find("workspace/workspace.css"), encoding="utf-8").read()
+    assert ".badge.paused {" in stylesheet
 
 
 # 12. Each order keeps its own customer data ------------------------------------------------
@@ -350,3 +355,40 @@ def test_unreachable_cancel_asks_for_a_reason_and_confirmation(
     )
     assert refused.status_code == 422
     assert fresh(order).status == "awaiting_confirmation"
+
+
+# 6. Kazakh ages and weekdays ---------------------------------------------------------------
+
+
+def test_kazakh_weekdays_and_ages():
+    """Before, Django's Kazakh catalogue wrote Tuesday as "Сб" and ages in Russian."""
+    from datetime import date, timedelta
+
+    from django.utils import translation
+
+    from orderdesk.workspace.templatetags.workspace_tags import age, day_label
+
+    now = datetime(2026, 11, 24, 12, 0, tzinfo=ZoneInfo("UTC"))
+    with translation.override("kk"):
+        week = [day_label(date(2026, 11, 23) + timedelta(days=n)).split()[0] for n in range(7)]
+        assert week == ["Дс", "Сс", "Ср", "Бс", "Жм", "Сн", "Жс"]
+        assert age(now - timedelta(hours=2, minutes=5), now) == "2 сағ 5 мин"
+        assert age(now - timedelta(days=3, hours=1), now) == "3 күн 1 сағ"
+    with translation.override("ru"):
+        assert day_label(date(2026, 11, 24)) == "Вт 24.11.2026"
+        assert age(now - timedelta(days=2), now) == "2 дня"
+
+
+def test_the_live_view_speaks_kazakh_ages(work_morning, supervisor, supervisor_client, make_order):
+    from datetime import timedelta
+
+    from orderdesk.calling.models import CallTask
+
+    supervisor_client.post(reverse("workspace:language"), {"language": "kk"})
+    order = make_order()
+    CallTask.objects.filter(order=order).update(
+        state=CallTaskState.CALLBACK, due_at=FAR_EAST_MORNING - timedelta(hours=6)
+    )
+    page = supervisor_client.get(reverse("workspace:live")).content.decode()
+    assert "сағ" in page
+    assert "час" not in page and "минут" not in page

@@ -49,7 +49,9 @@ def test_release_returns_orders_to_the_queue(supervisor_client, ready_operator, 
 def test_reassign_makes_a_personal_callback(
     supervisor_client, ready_operator, other_operator, make_order
 ):
-    order = make_order()
+    # other_operator speaks Russian: a customer who does too can be handed to them.
+    customer = {"name": "Иван Тестов", "phone": "+7 701 123 45 67", "language": "ru"}
+    order = make_order(customer=customer)
     claim = call_next_claim(operator=ready_operator)
     supervisor_client.post(
         reverse("workspace:lease_reassign", args=[claim.lease.pk]),
