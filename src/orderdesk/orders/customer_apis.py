@@ -36,7 +36,9 @@ router = Router(tags=["customers"])
 class CustomerViewOut(Schema):
     at: IsoDateTime
     user: str = Field(description="who saw it: the staff member's username")
-    via: ViewedVia = Field(description="where: desk, order_page, history, admin, api, export")
+    via: ViewedVia = Field(
+        description="where: desk, order_page, history, admin, api, export, search"
+    )
     order_id: UUID
     order_external_id: str
 

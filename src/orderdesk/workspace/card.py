@@ -179,12 +179,19 @@ def _date_choice(*, order: Order, dates: DeliveryDates | None, at: datetime) -> 
     return OrderCard(order=order, dates=dates, selected=selected, moved_reason=moved.strip())
 
 
-def decision_preselected(*, order: Order, delivery_on: date | None, at: datetime) -> str:
-    """Before the operator chose anything, "confirm" is preselected for an order that passes
-    every check, so the key 9 confirms it; otherwise nothing is (the checklist says why)."""
-    if order_confirm_errors(order=order, delivery_on=delivery_on, at=at):
-        return ""
-    return Decision.CONFIRM
+def decisions_preselect(*, card: "CallCard", form: dict[str, str]) -> None:
+    """Before the operator chose anything (no decision in the form), "confirm" is preselected
+    for an order that passes every other check, so the key 9 confirms it; otherwise nothing is
+    and the checklist says why. Read from the checklist: the checks run once."""
+    for oc in card.orders:
+        pk = oc.order.pk
+        if f"decision_{pk}" in form or oc.decision:
+            continue
+        own = [check for check in card.checks if check.code.startswith(f"{pk}.")]
+        undecided = f"{pk}.decision"
+        if all(check.passed for check in own if check.code != undecided):
+            oc.decision = Decision.CONFIRM
+            card.checks = [check for check in card.checks if check.code != undecided]
 
 
 def card_checks(*, cards: list[OrderCard], cancel_codes: set[str], at: datetime) -> list[Check]:
@@ -375,8 +382,6 @@ def call_card_build(
             _address_check_apply(oc, at=at)
         if f"decision_{order.pk}" in form:
             oc.decision = form[f"decision_{order.pk}"]
-        elif not oc.decision:
-            oc.decision = decision_preselected(order=order, delivery_on=oc.selected, at=at)
         oc.reason = form.get(f"reason_{order.pk}", oc.reason)
         typed = form.get(f"date_{order.pk}")
         if typed:
@@ -417,6 +422,7 @@ def call_card_build(
     card.checks = card_checks(
         cards=cards, cancel_codes={code for code, _label in card.cancel_reasons}, at=at
     )
+    decisions_preselect(card=card, form=form)
     card.active_situations = _situations(card)
     card.script = script_for_order(order=card.first, context=script_context(card))
     return card

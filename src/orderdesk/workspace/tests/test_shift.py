@@ -217,7 +217,9 @@ def test_an_empty_queue_says_why(ready_operator, operator_client, make_order, wo
     )
     response = operator_client.post(reverse("workspace:next"))
     page = operator_client.get(response["Location"]).content.decode()
-    assert 'id="empty-outside-hours"' in page and "1 customer is outside" in page
+    assert (
+        'id="empty-outside-hours"' in page and "1 клиент вне своего времени звонков" in page
+    )  # the operator reads Russian
     assert "12:00 (Asia/Almaty)" in page  # the Moscow window opens at 10:00 Moscow time
     assert 'id="empty-callbacks-later"' in page and "12:30" in page
     assert 'data-countdown="30"' in page
@@ -243,9 +245,9 @@ def test_the_card_shows_the_customer_whole(
     text = history.group(0)
     for number in ["H-1", "H-2", "H-3", "H-4"]:
         assert f'data-history-order="{number}"' in text
-    assert "4 orders" in text
-    assert "delivered: 1 (1000,00 KZT)" in text and "returned: 1 (300,00 KZT)" in text
-    assert "cancelled: 1" in text
+    assert "4 заказа" in text  # the operator reads Russian
+    assert "доставлено: 1 (1000,00 KZT)" in text and "возвращено: 1 (300,00 KZT)" in text
+    assert "отменено: 1" in text
 
 
 def test_heartbeat_is_at_most_every_15_seconds(ready_operator, operator_client, make_order):
