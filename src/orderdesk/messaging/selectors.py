@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from orderdesk.calling.checks import APARTMENT_FIELDS
+from orderdesk.calling.checks import ADDRESS_FIELDS, APARTMENT_FIELDS, address_errors
 from orderdesk.calling.selectors import calling_policy_get
 from orderdesk.delivery.selectors import order_delivery_dates
 from orderdesk.orders.models import Order, OrderStatus
@@ -77,12 +77,10 @@ def order_self_service_parts(orders: Sequence[Order]) -> dict[Any, dict[str, Any
 
 def self_service_missing(order: Order) -> list[str]:
     """What the customer still has to give before the order can be confirmed: the address
-    fields an apartment needs, and a delivery date."""
-    missing = []
-    if order.apartment.strip():
-        missing += [
-            f"address.{name}" for name in APARTMENT_FIELDS if not getattr(order, name).strip()
-        ]
+    fields seed 002 requires (the call's own check), and a delivery date."""
+    missing = [
+        "address." + error["field"].rsplit(".", 1)[1] for error in address_errors(order=order)
+    ]
     if not (order.delivery_on or order.requested_delivery_on):
         missing.append("delivery_date")
     return missing
@@ -109,7 +107,10 @@ def self_service_data(*, order: Order, now: datetime) -> dict[str, Any]:
             "currency": order.currency,
             "delivery": {
                 "locality": order.locality.name_ru if order.locality_id else order.locality_name,
-                **{name: getattr(order, name) for name in (*APARTMENT_FIELDS, "apartment")},
+                **{
+                    name: getattr(order, name)
+                    for name in (*ADDRESS_FIELDS, *APARTMENT_FIELDS, "apartment")
+                },
                 "date": day.isoformat() if day else None,
                 "time_wish": order.time_wish,
             },

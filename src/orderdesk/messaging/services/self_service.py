@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orderdesk.calling.checks import (
+    ADDRESS_FIELDS as REQUIRED_ADDRESS_FIELDS,
+)
+from orderdesk.calling.checks import (
     APARTMENT_FIELDS,
     CUSTOMER_ACTOR,
     check_error,
@@ -31,7 +34,8 @@ SELF_SERVICE_NOT_FOUND = "self_service_not_found"
 ORDER_ALREADY_DECIDED = "order_already_decided"
 DELIVERY_DATE_MISSING = "delivery_date_missing"
 ADDRESS_FIELD_TOO_LONG = "address_field_too_long"
-ADDRESS_FIELDS = (*APARTMENT_FIELDS, "apartment")
+# What the customer may complete on the page: seed 002's fields and the apartment.
+ADDRESS_FIELDS = (*REQUIRED_ADDRESS_FIELDS, *APARTMENT_FIELDS, "apartment")
 
 
 def self_service_order_get(*, token: str, now: datetime | None = None) -> Order:
