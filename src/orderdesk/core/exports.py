@@ -15,6 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TextIO
 
+# What a response carrying an export says it is.
+CSV_MEDIA_TYPE = "text/csv"
+CSV_CONTENT_TYPE = f"{CSV_MEDIA_TYPE}; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 

@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field
 from orderdesk.accounts.models import Role
 from orderdesk.accounts.principals import principal_of, user_of
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.core.exports import CSV_CONTENT_TYPE, CSV_MEDIA_TYPE, XLSX_CONTENT_TYPE
 from orderdesk.core.schemas import error_responses
 
 from .erlang import agents_needed
@@ -26,7 +27,7 @@ PERIOD_REVERSED = "period_reversed"
 UNKNOWN_STORE = "unknown_store"
 UNKNOWN_OPERATOR = "unknown_operator"
 TRAFFIC_TOO_HIGH = "traffic_too_high"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = XLSX_CONTENT_TYPE
 
 
 class KpiParams(Schema):
@@ -119,7 +120,7 @@ def kpi_query_from(request: HttpRequest, params: KpiParams) -> KpiQuery:
         "responses": {
             200: {
                 "content": {
-                    "text/csv": {"schema": {"type": "string"}},
+                    CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
                     XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
                 }
             }
@@ -133,7 +134,7 @@ def kpis(request: HttpRequest, params: Query[KpiParams]) -> Any:
         return report
     name = f"kpis-{params.from_on}-{params.to_on}"
     if params.format == "csv":
-        response = HttpResponse(kpi_csv(report, query=query), content_type="text/csv")
+        response = HttpResponse(kpi_csv(report, query=query), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     response = HttpResponse(

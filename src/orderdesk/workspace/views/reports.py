@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from orderdesk.accounts.models import Role, User
+from orderdesk.core.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from orderdesk.orders.models import Source
 from orderdesk.reports.charts import Series, bar_chart
 from orderdesk.reports.exports import kpi_csv, kpi_xlsx
@@ -146,12 +147,12 @@ def reports_export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"kpis-{query.since_on}-{query.until_on}"
     if fmt == "csv":
         response = HttpResponse(
-            kpi_csv(report, query=query, total_label=_("Total")), content_type="text/csv"
+            kpi_csv(report, query=query, total_label=_("Total")), content_type=CSV_CONTENT_TYPE
         )
     else:
         response = HttpResponse(
             kpi_xlsx(report, query=query, total_label=_("Total")),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
@@ -260,7 +261,7 @@ def pay_page(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     if fmt == "xlsx":
         response = HttpResponse(
             pay_statement_xlsx(statement),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         name = f"pay-{statement.operator.username}-{statement.month:%Y-%m}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
