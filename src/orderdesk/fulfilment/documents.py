@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from orderdesk.core.exports import xlsx_bytes
+from orderdesk.core.exports import XLSX_CONTENT_TYPE, xlsx_bytes
 from orderdesk.orders.address import order_address_text
 from orderdesk.orders.models import Elevator, Order
 
@@ -156,7 +156,7 @@ def waybills_pdf(dispatch: Dispatch, *, language: str = "ru") -> bytes:
 
 # The documents of a dispatch by the name of their URL, with their file name and media type.
 PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = XLSX_CONTENT_TYPE
 DOCUMENTS = {
     "pick_list_pdf": (pick_list_pdf, "pick-list.pdf", PDF),
     "pick_list_xlsx": (pick_list_xlsx, "pick-list.xlsx", XLSX),
