@@ -20,6 +20,7 @@ CSV_MEDIA_TYPE = "text/csv"
 CSV_CONTENT_TYPE = f"{CSV_MEDIA_TYPE}; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 Cell = str | int | float | Decimal | date | datetime | bool | None
