@@ -31,7 +31,7 @@ from orderdesk.delivery.selectors import order_delivery_date_errors, order_deliv
 from orderdesk.orders.models import Elevator, Order, OrderEvent, OrderEventType
 
 from .models import Situation
-from .problems import problem_cards_build
+from .problems import feedback_cards_build, problem_cards_build
 from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
 
@@ -96,10 +96,13 @@ class CallCard:
     window_start: str = ""
     window_end: str = ""
     problems: list = field(default_factory=list)  # workspace.problems.ProblemCard
+    feedback: list = field(default_factory=list)  # workspace.problems.FeedbackCard
 
     @property
     def first(self) -> Order:
-        return self.orders[0].order if self.orders else self.problems[0].order
+        if self.orders:
+            return self.orders[0].order
+        return self.problems[0].order if self.problems else self.feedback[0].order
 
     @property
     def customer(self):
@@ -347,7 +350,8 @@ def call_card_build(
         ),
     )  # fmt: skip
     card.problems = problem_cards_build(lease=lease, operator=operator, at=at)
-    in_problems = {pc.order.pk for pc in card.problems}
+    card.feedback = feedback_cards_build(lease=lease)
+    in_problems = {pc.order.pk for pc in card.problems} | {fc.order.pk for fc in card.feedback}
     card.other_orders = [o for o in card.other_orders if o.pk not in in_problems]
     if not cards:
         return card
