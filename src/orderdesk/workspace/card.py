@@ -44,7 +44,7 @@ from orderdesk.screening.rules import LABELS as RISK_LABELS
 from orderdesk.screening.selectors import screenings_of
 
 from .models import Situation
-from .problems import problem_cards_build
+from .problems import feedback_cards_build, problem_cards_build
 from .selectors import SpeechLine, queue_tasks_attach, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
 
@@ -123,10 +123,13 @@ class CallCard:
     messages: list[Message] = field(default_factory=list)
     opted_out: bool = False
     message_templates: tuple[str, ...] = CUSTOMER_NOTICE_EVENTS
+    feedback: list = field(default_factory=list)  # workspace.problems.FeedbackCard
 
     @property
     def first(self) -> Order:
-        return self.orders[0].order if self.orders else self.problems[0].order
+        if self.orders:
+            return self.orders[0].order
+        return self.problems[0].order if self.problems else self.feedback[0].order
 
     @property
     def customer(self):
@@ -406,7 +409,8 @@ def call_card_build(
         ),
     )  # fmt: skip
     card.problems = problem_cards_build(lease=lease, operator=operator, at=at)
-    in_problems = {pc.order.pk for pc in card.problems}
+    card.feedback = feedback_cards_build(lease=lease)
+    in_problems = {pc.order.pk for pc in card.problems} | {fc.order.pk for fc in card.feedback}
     card.other_orders = [o for o in card.other_orders if o.pk not in in_problems]
     held_now = {str(o.pk) for o in held}
     by_customer = orders_confirmed_by_customer(order_ids=sorted(held_ids - held_now))

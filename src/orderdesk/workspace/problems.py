@@ -13,7 +13,7 @@ from orderdesk.accounts.models import User
 from orderdesk.calling.models import CallPurpose, CallTask, CallTaskState, Lease
 from orderdesk.delivery.selectors import order_delivery_dates
 from orderdesk.orders.models import Order
-from orderdesk.shipping.models import DeliveryProblem, TrackingEvent
+from orderdesk.shipping.models import DeliveryProblem, Feedback, TrackingEvent
 
 from .selectors import SpeechLine, script_for_order, script_language_of
 from .templatetags.workspace_tags import address_text
@@ -41,6 +41,25 @@ class ProblemCard:
             (name, Order._meta.get_field(name).verbose_name, getattr(self.order, name))
             for name in CORRECTABLE
         ]
+
+
+@dataclass
+class FeedbackCard:
+    """A feedback call of this lease: the delivered order, and the answer if already given."""
+
+    order: Order
+    given: Feedback | None
+
+
+def feedback_cards_build(*, lease: Lease) -> list[FeedbackCard]:
+    held = CallTask.objects.filter(
+        lease=lease, state=CallTaskState.IN_CALL, purpose=CallPurpose.FEEDBACK
+    ).values("order_id")
+    orders = Order.objects.filter(pk__in=held).select_related("customer", "store", "feedback")
+    return [
+        FeedbackCard(order=order, given=getattr(order, "feedback", None))
+        for order in orders.order_by("created_at")
+    ]
 
 
 def problem_cards_build(*, lease: Lease, operator: User, at: datetime) -> list[ProblemCard]:

@@ -110,3 +110,32 @@ def test_a_supervisor_records_the_shipment_and_staff_the_feedback(
     page = supervisor_client.get(f"/orders/{order.pk}/").content.decode()
     assert 'id="feedback-given"' in page and "4/5" in page
     assert 'id="tracking-number">GA-5<' in page
+
+
+def test_a_feedback_call_on_the_card(make_order, store, ready_operator, operator_client):
+    from orderdesk.shipping.models import Feedback
+    from orderdesk.shipping.services import feedback_requests_send
+
+    order = make_order("F-1")
+    order_status_change(order=order, to=OrderStatus.CONFIRMED, actor_label="test")
+    shipment_record(order=order, carrier_code="garanta", tracking_number="GA-7")
+    tracking_event_record(tracking_number="GA-7", status="delivered", store=store,
+                          at=datetime.fromisoformat("2026-11-23T10:00:00+05:00"))  # fmt: skip
+    from orderdesk.shipping.models import Shipment
+
+    Shipment.objects.filter(order=order).update(
+        feedback_due_at=datetime.fromisoformat("2026-11-24T10:00:00+05:00")
+    )
+    assert feedback_requests_send() == 1  # no messaging channel: a feedback call
+    operator_client.post("/desk/next/")
+    page = operator_client.get("/desk/").content.decode()
+    assert f'id="feedback-{order.pk}"' in page
+    answer = operator_client.post(f"/orders/{order.pk}/feedback/",
+                                  {"rating": "5", "comment": "всё отлично", "next": "desk"})  # fmt: skip
+    assert answer.status_code == 302 and answer.url.endswith("/desk/")
+    given = Feedback.objects.get(order=order)
+    assert (given.rating, given.via, given.actor) == (5, "operator", ready_operator)
+    task = CallTask.objects.get(order=order, purpose=CallPurpose.FEEDBACK)
+    operator_client.post("/desk/outcome/", {"lease": str(task.lease_id), "result": "resolved"})
+    task.refresh_from_db()
+    assert task.state == CallTaskState.DONE

@@ -63,4 +63,6 @@ def feedback(request: HttpRequest, order_id) -> HttpResponse:
         _refusal(request, exc)
     else:
         messages.success(request, _("Feedback recorded."))
+    if request.POST.get("next") == "desk":  # heard during a feedback call: back to the card
+        return redirect("workspace:desk")
     return redirect("workspace:order", order_id=order.pk)

@@ -105,12 +105,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     lease = live_lease(request)
     if lease is not None:
         card = call_card_build(lease=lease, operator=request.user, at=timezone.now())
-        if card.orders or card.problems:
+        if card.orders or card.problems or card.feedback:
             # Only the full card is a view: heartbeats, the checklist and the edits' answers
             # refresh what is already on the screen (orders.services.audit).
             call_card_view_record(
                 orders=[oc.order for oc in card.orders]
                 + [pc.order for pc in card.problems]
+                + [fc.order for fc in card.feedback]
                 + card.other_orders,
                 actor=request.user,
                 lease_id=lease.pk,
