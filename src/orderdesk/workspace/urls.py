@@ -60,6 +60,7 @@ urlpatterns = [
         name="back_in_stock",
     ),
     path("desk/orders/<uuid:order_id>/upsell/", stock.upsell, name="upsell"),
+    path("desk/orders/<uuid:order_id>/merge/", stock.duplicate_merge, name="duplicate_merge"),
     # supervisor
     path("live/", supervisor.live, name="live"),
     path("live/leases/<uuid:lease_id>/release/", supervisor.lease_release, name="lease_release"),
