@@ -31,6 +31,7 @@ from .models import BlacklistEntry, OrderScreening, ScreeningDecision, Screening
 from .rules import History, is_held, risk_reasons, risk_score
 
 SCREENING_NOT_PENDING = "screening_not_pending"
+DUPLICATE_NOT_MERGEABLE = "duplicate_not_mergeable"
 
 
 def screening_policy_of(*, store_id: int) -> ScreeningPolicy:
@@ -200,3 +201,24 @@ def screening_decide(*, order: Order, approve: bool, actor: User, note: str = ""
         reason = "screening: " + ", ".join(screening.reasons)
         order_status_change(order=order, to=OrderStatus.CANCELLED, actor=actor, reason=reason)
     return screening
+
+
+@transaction.atomic
+def order_duplicate_merge(*, order: Order, actor: User) -> Order:
+    """The customer says `order` is the same as the earlier one screening found: `order` is
+    cancelled as a duplicate (its call leaves the lease; the call goes on for the other) and
+    both timelines say which order it was merged into."""
+    screening = OrderScreening.objects.select_related("duplicate_of").filter(order=order).first()
+    kept = screening.duplicate_of if screening else None
+    if kept is None or kept.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED):
+        raise ApplicationError(
+            DUPLICATE_NOT_MERGEABLE, _("There is no open order to merge this one into."),
+            status_code=409,
+        )  # fmt: skip
+    order = order_status_change(
+        order=order, to=OrderStatus.CANCELLED, actor=actor, reason="duplicate",
+        data={"merged_into": kept.external_id},
+    )  # fmt: skip
+    order_event_record(order=kept, type=OrderEventType.NOTE, actor=actor,
+                       data={"merged": order.external_id})  # fmt: skip
+    return order

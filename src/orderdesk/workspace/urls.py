@@ -78,6 +78,7 @@ urlpatterns = [
     path("desk/orders/<uuid:order_id>/upsell/", stock.upsell, name="upsell"),
     path("desk/orders/<uuid:order_id>/message/", edits.message_send, name="message_send"),
     path("desk/orders/<uuid:order_id>/opt-out/", edits.opt_out, name="opt_out"),
+    path("desk/orders/<uuid:order_id>/merge/", stock.duplicate_merge, name="duplicate_merge"),
     # supervisor
     path("live/", supervisor.live, name="live"),
     path("live/leases/<uuid:lease_id>/release/", supervisor.lease_release, name="lease_release"),

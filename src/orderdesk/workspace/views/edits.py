@@ -57,6 +57,17 @@ def _int(request: HttpRequest, name: str) -> int:
         return 0
 
 
+def held_order_of(*, lease, order_id) -> Order | None:
+    """The order if this live lease holds it in the call, else None."""
+    if lease is None or str(order_id) not in lease.order_ids:
+        return None
+    return (
+        Order.objects.select_related("store", "customer")
+        .filter(pk=order_id, call_tasks__lease=lease, call_tasks__state=CallTaskState.IN_CALL)
+        .first()
+    )
+
+
 def held_order_edit(change: Callable[..., object]) -> Callable:
     """Wrap an edit: the order must be held by this operator's live lease. An order the operator
     never worked on is 404; one whose lease they lost is 409 (the lease-lost banner)."""
@@ -65,17 +76,7 @@ def held_order_edit(change: Callable[..., object]) -> Callable:
     @operator_view
     def view(request: HttpRequest, order_id, **kwargs) -> HttpResponse:
         lease = live_lease(request)
-        order = None
-        if lease is not None and str(order_id) in lease.order_ids:
-            order = (
-                Order.objects.select_related("store", "customer")
-                .filter(
-                    pk=order_id,
-                    call_tasks__lease=lease,
-                    call_tasks__state=CallTaskState.IN_CALL,
-                )
-                .first()
-            )
+        order = held_order_of(lease=lease, order_id=order_id)
         if order is None:
             if operator_history(user=request.user).filter(pk=order_id).exists():
                 return lease_lost_response(request)
