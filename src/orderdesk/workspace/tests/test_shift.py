@@ -217,7 +217,9 @@ def test_an_empty_queue_says_why(ready_operator, operator_client, make_order, wo
     )
     response = operator_client.post(reverse("workspace:next"))
     page = operator_client.get(response["Location"]).content.decode()
-    assert 'id="empty-outside-hours"' in page and "1 клиент вне своего времени звонков" in page  # the operator reads Russian
+    assert (
+        'id="empty-outside-hours"' in page and "1 клиент вне своего времени звонков" in page
+    )  # the operator reads Russian
     assert "12:00 (Asia/Almaty)" in page  # the Moscow window opens at 10:00 Moscow time
     assert 'id="empty-callbacks-later"' in page and "12:30" in page
     assert 'data-countdown="30"' in page
