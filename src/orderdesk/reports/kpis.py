@@ -357,20 +357,26 @@ def _first_calls(query: KpiQuery, tallies: Tallies, now: datetime) -> None:
     within 15 minutes, and how many calls it took to reach the customer."""
     if query.by_operator:
         return
-    created = orders_created().select(query)
-    orders = created.values_list("pk", "key", "created_at", "timezone", "store_id", "status")
-    through = CallAttempt.orders.through.objects.filter(order_id__in=created.values("pk")).exclude(
-        callattempt__result=ABANDONED
-    )
+    # One read from the orders' side (their index on the period, then each order's calls by
+    # the join table's index on the order): a row per order and call, None for an uncalled one.
+    rows = (
+        orders_created()
+        .select(query)
+        .values_list(
+            "pk", "key", "created_at", "timezone", "store_id", "status",
+            "call_attempts__started_at", "call_attempts__result",
+        )
+    )  # fmt: skip
+    orders: dict[Any, tuple] = {}
     calls: dict[Any, list[tuple[datetime, str]]] = defaultdict(list)
-    for order_id, started_at, result in through.values_list(
-        "order_id", "callattempt__started_at", "callattempt__result"
-    ):
-        calls[order_id].append((started_at, result))
+    for order_id, key, created_at, zone, store_id, status, started_at, result in rows:
+        orders[order_id] = (order_id, key, created_at, zone, store_id, status)
+        if started_at is not None and result != ABANDONED:
+            calls[order_id].append((started_at, result))
     policies = calling_policies_for(store_ids=query.store_ids)
     windows_of = {store_id: policy.week_windows() for store_id, policy in policies.items()}
     holidays_of: dict[tuple[int, str], Any] = {}
-    for order_id, key, created_at, zone, store_id, status in orders:
+    for order_id, key, created_at, zone, store_id, status in orders.values():
         windows = windows_of[store_id]
         if (store_id, zone) not in holidays_of:
             holidays_of[store_id, zone] = holidays_for(policy=policies[store_id], zone=zone)

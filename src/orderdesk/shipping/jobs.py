@@ -6,12 +6,19 @@ from orderdesk.delivery.models import Carrier
 from .carriers import adapter_for
 from .services import feedback_requests_send
 from .services.carrier_sync import carrier_tracking_poll, problem_decisions_send
+from .services.feedback import low_ratings_escalate
 
 
 @periodic(every_seconds=60)
 def feedback_requests_due_send() -> None:
     """Feedback requests for deliveries whose time came."""
     feedback_requests_send()
+
+
+@periodic(every_seconds=60)
+def low_ratings_escalate_due() -> None:
+    """Supervisor calls of low ratings whose feedback call has ended."""
+    low_ratings_escalate()
 
 
 @periodic(every_seconds=30)

@@ -225,6 +225,8 @@ class Feedback(BaseModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A low rating's supervisor call, once opened (a feedback call still in progress delays it).
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("feedback")
@@ -232,6 +234,14 @@ class Feedback(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__gte=1, rating__lte=5), name="shipping_feedback_rating"
+            )
+        ]
+        indexes = [
+            # the job: low ratings whose supervisor call could not open yet
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(rating__lte=2, escalated_at__isnull=True),
+                name="shipping_feedback_escalate_idx",
             )
         ]
 

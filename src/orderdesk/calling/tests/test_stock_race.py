@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from orderdesk.accounts.services import user_create
 from orderdesk.calling.models import CallAttempt, CallTaskState
@@ -22,7 +23,7 @@ ADDRESS = {"street": "Абая", "house": "10", "apartment": "25", "entrance": "
 
 
 def _almaty_next_day():
-    locality, _ = Locality.objects.get_or_create(
+    locality, _created = Locality.objects.get_or_create(
         country="KZ", name_ru="Алматы",
         defaults={"region": "Алматы", "name_en": "Almaty", "timezone": "Asia/Almaty"},
     )  # fmt: skip
@@ -67,7 +68,7 @@ def test_the_last_unit_is_promised_once(clock, store):
                                  price="5000.00", position=0)  # fmt: skip
         OrderItem.objects.create(order=order, sku="SOFA-1", name="Диван", quantity=1,
                                  price="150000.00", position=1)  # fmt: skip
-        _user, _, token = user_create(username=f"racer{n}", role="operator",
+        _user, _key, token = user_create(username=f"racer{n}", role="operator",
                                       store_slugs=[store.slug])  # fmt: skip
         api = ApiClient(token)
         lease = api.post("/api/v1/calls/next").json()["lease"]
@@ -80,7 +81,8 @@ def test_the_last_unit_is_promised_once(clock, store):
     lost_order_id = lost[1][2]
     assert lost[0].json()["errors"] == [
         {"field": f"orders[{lost_order_id}].items[1]", "code": "stock_insufficient",
-         "message": "SOFA-1: 1 needed, 0 available.", "sku": "SOFA-1", "available": 0},
+         "message": _("%(sku)s: %(needed)s needed, %(available)s available.")
+         % {"sku": "SOFA-1", "needed": 1, "available": 0}, "sku": "SOFA-1", "available": 0},
     ]  # fmt: skip
     assert fresh(Order.objects.get(pk=won[1][2])).status == OrderStatus.CONFIRMED
     refused = fresh(Order.objects.get(pk=lost_order_id))

@@ -6,11 +6,21 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from orderdesk.catalog.commerceml import BATCH, CommerceMLInvalid, commerceml_import
 from orderdesk.catalog.models import CatalogPolicy, Category, Product, ProductStock
 
 FILES = Path(__file__).parent / "commerceml"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted as written; the translations are the catalogs' business."""
+    with translation.override("en"):
+        yield
+
+
 OSLO, LUND, BERGEN = "DV-OSLO-3", "DV-LUND-2", "e4b7c9a2-3333-11ef-8c3b-00155d000303"
 
 

@@ -2,6 +2,7 @@
 shipping or return; a confirmation that needs more than is available changes nothing."""
 
 import pytest
+from django.utils.translation import gettext as _
 
 from orderdesk.catalog.models import Product, Reservation
 from orderdesk.catalog.services import STOCK_INSUFFICIENT
@@ -53,7 +54,8 @@ def test_confirmation_short_of_stock_is_refused_and_changes_nothing(order, opera
         order_status_change(order=order, to=OrderStatus.CONFIRMED, actor=operator)
     assert refused.value.errors == [
         {"field": f"orders[{order.pk}].items[1]", "code": STOCK_INSUFFICIENT,
-         "message": "KTL-1: 2 needed, 1 available.", "sku": "KTL-1", "available": 1},
+         "message": _("%(sku)s: %(needed)s needed, %(available)s available.")
+         % {"sku": "KTL-1", "needed": 2, "available": 1}, "sku": "KTL-1", "available": 1},
     ]  # fmt: skip
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_CONFIRMATION

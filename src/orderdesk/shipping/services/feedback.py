@@ -72,7 +72,7 @@ def feedback_record(
     )  # fmt: skip
     _feedback_calls_close(order=order, actor=actor, at=now)
     if rating <= LOW_RATING:
-        _supervisor_call_open(order=order, rating=rating, at=now)
+        feedback_escalate(feedback=feedback, at=now)
     store_event_publish(order=order, type=StoreEventType.FEEDBACK, at=now)
     return feedback
 
@@ -94,11 +94,18 @@ def _feedback_calls_close(*, order: Order, actor: User | None, at: datetime) -> 
     )  # fmt: skip
 
 
-def _supervisor_call_open(*, order: Order, rating: int, at: datetime) -> None:
+def feedback_escalate(*, feedback: Feedback, at: datetime) -> bool:
     """A low rating is a supervisor's call: a personal callback of a supervisor of the store
-    (the earliest created), due now; for anyone when the store has none."""
+    (the earliest created), due now; for anyone when the store has none. While the feedback call
+    that heard the rating is still in progress (one open call per order and purpose), the
+    escalation waits for `low_ratings_escalate`. Answers whether the call opened."""
+    order = feedback.order
+    if CallTask.objects.filter(
+        order=order, purpose=CallPurpose.FEEDBACK, state=CallTaskState.IN_CALL
+    ).exists():
+        return False
     task = call_task_open(
-        order=order, purpose=CallPurpose.FEEDBACK, reason=f"low_rating:{rating}", at=at
+        order=order, purpose=CallPurpose.FEEDBACK, reason=f"low_rating:{feedback.rating}", at=at
     )
     supervisor = (
         User.objects.filter(role=Role.SUPERVISOR, is_active=True, stores=order.store_id)
@@ -112,6 +119,25 @@ def _supervisor_call_open(*, order: Order, rating: int, at: datetime) -> None:
             only_if=Q(state=CallTaskState.QUEUED), actor_label="system",
             data={"reason": "low_rating"}, at=at,
         )  # fmt: skip
+    feedback.escalated_at = at
+    feedback.save(update_fields=["escalated_at", "updated_at"])
+    return True
+
+
+def low_ratings_escalate(*, at: datetime | None = None, limit: int = REQUEST_BATCH) -> int:
+    """The supervisor calls of low ratings heard during a feedback call, once it ended."""
+    at = at or timezone.now()
+    opened = 0
+    with transaction.atomic():
+        waiting = list(
+            Feedback.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(rating__lte=LOW_RATING, escalated_at__isnull=True)
+            .select_related("order", "order__store")
+            .order_by("created_at")[:limit]
+        )
+        for feedback in waiting:
+            opened += feedback_escalate(feedback=feedback, at=at)
+    return opened
 
 
 def feedback_requests_send(*, at: datetime | None = None, limit: int = REQUEST_BATCH) -> int:

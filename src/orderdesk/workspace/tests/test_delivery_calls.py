@@ -139,3 +139,42 @@ def test_a_feedback_call_on_the_card(make_order, store, ready_operator, operator
     operator_client.post("/desk/outcome/", {"lease": str(task.lease_id), "result": "resolved"})
     task.refresh_from_db()
     assert task.state == CallTaskState.DONE
+
+
+def test_a_low_rating_heard_in_a_call_goes_to_a_supervisor_when_the_call_ends(
+    make_order, store, ready_operator, operator_client, supervisor
+):
+    from orderdesk.shipping.models import Feedback
+    from orderdesk.shipping.services import feedback_requests_send
+
+    order = make_order("F-2")
+    order_status_change(order=order, to=OrderStatus.CONFIRMED, actor_label="test")
+    shipment_record(order=order, carrier_code="garanta", tracking_number="GA-8")
+    tracking_event_record(tracking_number="GA-8", status="delivered", store=store,
+                          at=datetime.fromisoformat("2026-11-23T10:00:00+05:00"))  # fmt: skip
+    from orderdesk.shipping.models import Shipment
+
+    Shipment.objects.filter(order=order).update(
+        feedback_due_at=datetime.fromisoformat("2026-11-24T10:00:00+05:00")
+    )
+    assert feedback_requests_send() == 1  # no messaging channel: a feedback call
+    operator_client.post("/desk/next/")
+    page = operator_client.get("/desk/").content.decode()
+    assert f'id="feedback-{order.pk}"' in page
+    answer = operator_client.post(f"/orders/{order.pk}/feedback/",
+                                  {"rating": "1", "comment": "курьер опоздал", "next": "desk"})  # fmt: skip
+    assert answer.status_code == 302 and answer.url.endswith("/desk/")
+    given = Feedback.objects.get(order=order)
+    assert (given.rating, given.escalated_at) == (1, None)  # the feedback call is still on
+    task = CallTask.objects.get(order=order, purpose=CallPurpose.FEEDBACK)
+    operator_client.post("/desk/outcome/", {"lease": str(task.lease_id), "result": "resolved"})
+    task.refresh_from_db()
+    assert task.state == CallTaskState.DONE
+    from orderdesk.shipping.services.feedback import low_ratings_escalate
+
+    assert low_ratings_escalate() == 1
+    follow_up = CallTask.objects.get(
+        order=order, purpose=CallPurpose.FEEDBACK, state=CallTaskState.CALLBACK
+    )
+    assert (follow_up.callback_user, follow_up.reason) == (supervisor, "low_rating:1")
+    assert low_ratings_escalate() == 0
