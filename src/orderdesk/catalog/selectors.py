@@ -179,3 +179,15 @@ def upsell_revenue_by_operator_day(
         .order_by("day", "operator_id")
     )
     return list(rows)
+
+
+def accepted_upsells_between(
+    *, store_ids: Sequence[int], start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Each accepted upsell offer in [start, end): order, when, revenue added, operator (the
+    reports' upsell revenue)."""
+    return list(
+        UpsellOffer.objects.filter(
+            store_id__in=store_ids, at__gte=start, at__lt=end, outcome=UpsellOutcome.ACCEPTED
+        ).values("order_id", "at", "revenue", "operator_id")
+    )

@@ -1,5 +1,6 @@
-"""Figures the reports show but other apps own: each app registers a source function once, in
-its `AppConfig.ready()`, and the KPIs group what it answers like every other figure.
+"""Figures the reports show but other apps own: a source function is registered once per figure
+(`owned_figures.py`, from `ReportsConfig.ready()`), and the KPIs group what it answers like every
+other figure.
 
 A source is called with the period (the stores in scope and UTC bounds that cover the stores'
 local days) and answers facts: which order, when (an aware datetime), how much, and, when an

@@ -2,6 +2,7 @@
 page, the delivery facts the screens show."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from orderdesk.orders.models import Order, OrderStatus
@@ -124,3 +125,18 @@ def order_links(*, order: Order) -> dict[str, str]:
     if order.status == OrderStatus.DELIVERED:
         links["feedback_url"] = feedback_url(order.pk)
     return links
+
+
+def problems_won_back_between(
+    *, store_ids: Sequence[int], start: datetime, end: datetime
+) -> list[dict[str, Any]]:
+    """Each delivery problem resolved by a redelivery that ended delivered in [start, end):
+    order, when it was delivered, who decided the redelivery (the reports' won-back figure)."""
+    return list(
+        DeliveryProblem.objects.filter(
+            order__store_id__in=store_ids,
+            won_back=True,
+            shipment__delivered_at__gte=start,
+            shipment__delivered_at__lt=end,
+        ).values("order_id", "shipment__delivered_at", "decided_by_id")
+    )

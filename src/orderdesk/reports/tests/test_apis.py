@@ -33,7 +33,7 @@ def test_admin_reads_every_store(scenario):
     assert [row["key"] for row in body["rows"]] == ["almaty", "moscow"]
     assert body["totals"]["orders"] == 5
     assert body["totals"]["approval_rate"] == 0.5
-    assert body["totals"]["upsell_revenue"] is None
+    assert body["totals"]["upsell_revenue"] == "0.00"
 
 
 def test_supervisor_reads_their_stores_only(scenario):

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from orderdesk.catalog.models import UpsellOffer, UpsellOutcome
 from orderdesk.reports.kpis import KpiQuery, kpi_report, percentile
+from orderdesk.reports.owned_figures import owned_figures_register
 from orderdesk.reports.sources import (
     PROBLEMS_WON_BACK,
     UPSELL_REVENUE,
@@ -48,8 +50,8 @@ def test_totals_of_every_kpi(scenario):
         "called_within_15m_rate": 0.75,  # o1, o2, o7 in time; o3 late; o4 not yet due
         "median_confirm_s": 6120.0,  # o1: 09:00 → 10:42
         "aht_s": 105.0,  # (120 + 90) / 2, the calls that reached the customer
-        "upsell_revenue": None,
-        "problems_won_back": None,
+        "upsell_revenue": "0.00",  # measured (catalog's offers), none accepted
+        "problems_won_back": 0,  # measured (shipping's problems), none won back
     }
 
 
@@ -156,8 +158,31 @@ def test_registered_sources_are_grouped_like_the_rest(scenario):
         by_operator = {r["key"]: r for r in report(scenario, group_by="operator")["rows"]}
         assert by_operator["op1"]["upsell_revenue"] == "1500.00"
     finally:
-        kpi_source_unregister(UPSELL_REVENUE)
-        kpi_source_unregister(PROBLEMS_WON_BACK)
+        owned_figures_register()
+
+
+def test_a_figure_nobody_measures_is_null(scenario):
+    kpi_source_unregister(UPSELL_REVENUE)
+    try:
+        assert report(scenario)["totals"]["upsell_revenue"] is None
+    finally:
+        owned_figures_register()
+
+
+def test_accepted_upsells_are_the_operators_revenue(scenario):
+    """The real source: catalog's accepted offers, in the store's local day, by operator."""
+    o1 = scenario.orders["o1"]
+    offer = {"store": o1.store, "order_id": o1.pk, "operator": scenario.op1}
+    UpsellOffer.objects.create(
+        **offer, sku="LAMP", outcome=UpsellOutcome.ACCEPTED, revenue=Decimal("700.00"),
+        at=local(ALMATY, 10, 11),
+    )  # fmt: skip
+    UpsellOffer.objects.create(
+        **offer, sku="RUG", outcome=UpsellOutcome.DECLINED, at=local(ALMATY, 10, 11, 5)
+    )
+    assert report(scenario)["totals"]["upsell_revenue"] == "700.00"
+    by_operator = {r["key"]: r for r in report(scenario, group_by="operator")["rows"]}
+    assert by_operator["op1"]["upsell_revenue"] == "700.00"
 
 
 def test_unknown_source_name_is_refused():
