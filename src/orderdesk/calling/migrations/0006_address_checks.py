@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calling', '0005_call_tasks'),
-        ('orders', '0010_order_customer_data'),
+        ("calling", "0005_call_tasks"),
+        ("orders", "0010_order_customer_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_personal_data_erasure'),
+        ("orders", "0009_personal_data_erasure"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workspace', '0002_default_speech_modules'),
+        ("workspace", "0002_default_speech_modules"),
     ]
 
     operations = [

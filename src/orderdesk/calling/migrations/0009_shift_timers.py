@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calling', '0005_call_tasks'),
+        ("calling", "0008_review_state"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workspace', '0002_default_speech_modules'),
+        ("workspace", "0003_delivery_problem_situations"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
+        ("orders", "0010_order_customer_data"),
         ('delivery', '0004_default_zones'),
-        ('orders', '0009_personal_data_erasure'),
         ('stores', '0003_store_require_two_factor'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calling', '0005_call_tasks'),
+        ("calling", "0007_report_indexes"),
         ('orders', '0009_personal_data_erasure'),
         ('stores', '0003_store_require_two_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -105,6 +105,7 @@ def remove_defaults(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workspace", "0003_delivery_problem_situations")]
+    dependencies = [
+        ("workspace", "0004_desk_preference"),]
 
     operations = [migrations.RunPython(install_defaults, remove_defaults)]

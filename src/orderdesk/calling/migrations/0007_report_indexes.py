@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('calling', '0005_call_tasks'),
-        ('orders', '0010_report_indexes'),
+        ("calling", "0006_address_checks"),
+        ("orders", "0011_report_indexes"),
         ('stores', '0003_store_require_two_factor'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
