@@ -16,7 +16,7 @@ PACKAGE_DIR = Path(orderdesk.__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 CORE = "core imports no app"
 DOMAIN = "domain apps import neither the API, the workspace, views nor tasks"
-ORDERS = "orders imports neither calling nor integrations"
+ORDERS = "orders imports none of the apps above it"
 LAYERS = "apps import only the layers below them"
 BROKEN_LINE = re.compile(r"^(?P<contract>.+) BROKEN( \(\d+ ignored imports?\))?$", re.MULTILINE)
 
