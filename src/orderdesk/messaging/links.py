@@ -12,12 +12,10 @@ from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from orderdesk.core.links import public_url
+
 SELF_SERVICE_SALT = "orderdesk.messaging.self-service"
 UNSUBSCRIBE_SALT = "orderdesk.messaging.unsubscribe"
-
-
-def public_url(path: str) -> str:
-    return f"{settings.ORDERDESK_PUBLIC_URL}{path}"
 
 
 def self_service_token(*, order_id: uuid.UUID, issued_at: datetime) -> str:

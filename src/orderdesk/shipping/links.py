@@ -2,13 +2,14 @@
 
 A link's token is the order's id signed for its purpose (the id is random and says nothing about
 the customer); the tracking page's token cannot open the feedback page, nor the other way round.
-`ORDERDESK_PUBLIC_URL` is the base of every link sent (relative links without it)."""
+`ORDERDESK_PUBLIC_URL` is the base of every link sent (`core.links.public_url`)."""
 
 import uuid
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from orderdesk.core.links import public_url
 
 TRACKING = "orderdesk.shipping.tracking"
 FEEDBACK = "orderdesk.shipping.feedback"
@@ -28,10 +29,6 @@ def order_id_from_token(*, token: str, purpose: str) -> uuid.UUID | None:
         return uuid.UUID(hex=_signer(purpose).unsign(token))
     except (signing.BadSignature, ValueError):
         return None
-
-
-def public_url(path: str) -> str:
-    return getattr(settings, "ORDERDESK_PUBLIC_URL", "").rstrip("/") + path
 
 
 def tracking_url(order_id) -> str:

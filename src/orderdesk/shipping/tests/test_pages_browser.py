@@ -28,6 +28,12 @@ HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned
 
 
 @pytest.fixture(autouse=True)
+def public_on_live_server(settings, live_server):
+    """The links the customer gets (ORDERDESK_PUBLIC_URL) lead to the test's server."""
+    settings.ORDERDESK_PUBLIC_URL = live_server.url
+
+
+@pytest.fixture(autouse=True)
 def reference_data(transactional_db):
     if Locality.objects.exists():
         return
@@ -55,7 +61,7 @@ def test_tracking_page_shows_the_history_in_the_customers_language(
     live_server, page, shipped_order
 ):
     data = order_data(shipped_order)
-    page.goto(f"{live_server.url}{data['shipment']['tracking_url']}")
+    page.goto(data["shipment"]["tracking_url"])
     assert page.locator("html").get_attribute("lang") == "kk"  # the customer speaks Kazakh
     items = page.locator("ol.history li")
     assert items.count() == 2
@@ -68,7 +74,7 @@ def test_tracking_page_shows_the_history_in_the_customers_language(
     assert "Тұтынушы" not in items.nth(0).inner_text()
     assert "GA-501" in page.locator(".tracking-number").inner_text()
     assert "Айгуль" not in page.content() and "701" not in page.locator("main").inner_text()
-    page.goto(f"{live_server.url}{data['shipment']['tracking_url']}?lang=ru")
+    page.goto(f"{data['shipment']['tracking_url']}?lang=ru")
     assert "Попытка доставки не удалась" in page.locator("ol.history").inner_text()
     assert page.csp_errors == []
     assert page.goto(f"{live_server.url}/t/forged.token/").status == 404
@@ -83,7 +89,7 @@ def test_feedback_page_stores_the_answer_once(live_server, page, shipped_order):
     )  # fmt: skip
     shipped_order.refresh_from_db()
     url = order_data(shipped_order)["feedback_url"]
-    page.goto(f"{live_server.url}{url}?lang=ru")
+    page.goto(f"{url}?lang=ru")
     page.check("input[name=rating][value='4']")
     page.fill("#comment", HOSTILE)
     page.click("button[type=submit]")
@@ -92,6 +98,6 @@ def test_feedback_page_stores_the_answer_once(live_server, page, shipped_order):
     assert page.evaluate("window.__pwned") is None
     given = Feedback.objects.get(order=shipped_order)
     assert (given.rating, given.comment, given.via) == (4, HOSTILE, "page")
-    page.goto(f"{live_server.url}{url}")
+    page.goto(url)
     assert page.locator("form").count() == 0  # answered: no second form
     assert page.csp_errors == []
