@@ -78,7 +78,10 @@ def test_long_unbroken_text_wraps_inside_the_card_at_1280(live_server, browser):
         page.keyboard.press("1")
         page.wait_for_selector("#call-card")
         width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 1280
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > 1280)
+            .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert width <= 1280, wide
         assert (
             page.evaluate("getComputedStyle(document.getElementById('customer-name')).unicodeBidi")
             == "isolate"
