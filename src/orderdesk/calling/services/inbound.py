@@ -26,12 +26,15 @@ def inbound_call_claim(*, operator: User, order: Order, at: datetime | None = No
     the one calling. 409 when the operator holds another call, when someone else holds this
     customer, or when nothing of theirs waits for a call."""
     at = at or timezone.now()
-    if lease_live_of(operator=operator) is not None:
-        raise ApplicationError(
-            OPERATOR_ON_ANOTHER_CALL, _("Finish the call first."), status_code=409
-        )
     policy = calling_policy_get(store=order.store_id)
     with transaction.atomic():
+        # The operator's row first: two claims of one operator at the same instant take turns,
+        # and the second sees the first one's lease (a 409, not a second lease).
+        User.objects.select_for_update().filter(pk=operator.pk).values_list("pk").first()
+        if lease_live_of(operator=operator) is not None:
+            raise ApplicationError(
+                OPERATOR_ON_ANOTHER_CALL, _("Finish the call first."), status_code=409
+            )
         customer = (
             Customer.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=order.customer_id)
