@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
 from orderdesk.core.errors import ValidationFailed
+from orderdesk.delivery.models import Carrier
+from orderdesk.delivery.selectors import order_delivery_dates
 from orderdesk.orders.extensions import customer_notify
 from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStatus
 from orderdesk.orders.services import actor_label_of, order_status_change
@@ -337,14 +339,26 @@ def order_confirm(
     address check is done with, and the status change closes the confirmation call (whoever
     holds it meanwhile finds the order confirmed)."""
     day = delivery_on or order.delivery_on or order.requested_delivery_on
+    fields: dict[str, Any] = {"delivery_on": day, "needs_address_check": False}
+    if order.carrier_id is None:
+        fields["carrier"] = _carrier_promised(order=order)
     return order_status_change(
         order=order,
         to=OrderStatus.CONFIRMED,
         actor=actor,
         actor_label=actor_label,
-        extra_fields={"delivery_on": day, "needs_address_check": False},
+        extra_fields=fields,
         data=data,
     )
+
+
+def _carrier_promised(*, order: Order) -> Carrier | None:
+    """The carrier whose rules gave the dates the confirmation promised, for an order that came
+    without one: the order is dispatched and shipped with that carrier."""
+    dates = order_delivery_dates(order=order, at=timezone.now())
+    if dates is None or not dates.carrier:
+        return None
+    return Carrier.objects.filter(code=dates.carrier).first()
 
 
 def _order_decide(*, order: Order, decision: OrderDecision, operator: User) -> None:
