@@ -303,3 +303,12 @@ ORDERDESK_TELEGRAM_API_URL = os.environ.get(
 )
 ORDERDESK_TELEGRAM_BOT_NAME = os.environ.get("ORDERDESK_TELEGRAM_BOT_NAME", "")
 ORDERDESK_TELEGRAM_WEBHOOK_SECRET = os.environ.get("ORDERDESK_TELEGRAM_WEBHOOK_SECRET", "")
+# WhatsApp Cloud API (Meta): template messages from the business phone number; off without a
+# token. The app secret checks the webhook's X-Hub-Signature-256; the verify token answers the
+# webhook's subscription handshake.
+ORDERDESK_WHATSAPP_URL = os.environ.get("ORDERDESK_WHATSAPP_URL", "https://graph.facebook.com")
+ORDERDESK_WHATSAPP_API_VERSION = os.environ.get("ORDERDESK_WHATSAPP_API_VERSION", "v21.0")
+ORDERDESK_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("ORDERDESK_WHATSAPP_PHONE_NUMBER_ID", "")
+ORDERDESK_WHATSAPP_TOKEN = os.environ.get("ORDERDESK_WHATSAPP_TOKEN", "")
+ORDERDESK_WHATSAPP_APP_SECRET = os.environ.get("ORDERDESK_WHATSAPP_APP_SECRET", "")
+ORDERDESK_WHATSAPP_VERIFY_TOKEN = os.environ.get("ORDERDESK_WHATSAPP_VERIFY_TOKEN", "")

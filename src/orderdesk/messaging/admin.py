@@ -40,7 +40,16 @@ class StoreMessagingAdmin(admin.ModelAdmin):
 class MessageTemplateForm(forms.ModelForm):
     class Meta:
         model = MessageTemplate
-        fields = ("store", "event", "language", "subject", "body", "is_legally_required")
+        fields = (
+            "store",
+            "event",
+            "language",
+            "subject",
+            "body",
+            "is_legally_required",
+            "whatsapp_name",
+            "whatsapp_language",
+        )
         help_texts = {
             "body": _("Placeholders: %(names)s. A line whose placeholder has no value is left out.")
             % {"names": ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)}

@@ -1,11 +1,12 @@
-"""Messaging's routers: an order's messages, the customer's private page as JSON, and the SMS
-provider's delivery receipts."""
+"""Messaging's routers: an order's messages, the customer's private page as JSON, and the
+providers' delivery receipts and customers' replies (SMS, e-mail, Telegram, WhatsApp)."""
 
+import hashlib
 import hmac
 from uuid import UUID
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router
 
@@ -28,6 +29,8 @@ from .schemas import (
     SelfConfirmIn,
     SelfServiceOut,
     SmsInboundIn,
+    WhatsAppChallengeOut,
+    WhatsAppWebhookOut,
 )
 from .selectors import order_messages_list, self_service_data
 from .services.inbound import reply_receive
@@ -38,6 +41,7 @@ from .services.self_service import (
 )
 from .services.sending import message_receipt_record
 from .services.telegram import telegram_update_receive
+from .services.whatsapp import whatsapp_webhook_receive
 
 orders_router = Router(tags=["messages"])
 self_router = Router(tags=["self-service"])
@@ -243,3 +247,79 @@ def telegram_inbound(request: HttpRequest):
         )
     result = telegram_update_receive(update=update)
     return _inbound_data(result if isinstance(result, Message) else None)
+
+
+WHATSAPP_VERIFY_REFUSED = "whatsapp_verify_refused"
+
+
+@receipts_router.get(
+    "/inbound/whatsapp",
+    auth=None,
+    response={200: WhatsAppChallengeOut, **error_responses(403, 422)},
+    summary="WhatsApp's webhook subscription handshake",
+    description="Meta calls it once when the webhook is set up: with `hub.mode=subscribe` and "
+    "`hub.verify_token` equal to `ORDERDESK_WHATSAPP_VERIFY_TOKEN`, the answer is "
+    "`hub.challenge` as plain text; anything else is a 403.",
+    openapi_extra={
+        "parameters": [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+            for name in ("hub.mode", "hub.verify_token", "hub.challenge")
+        ],
+        "responses": {
+            200: {
+                "description": "The challenge, as given",
+                "content": {
+                    "text/plain": {"schema": {"$ref": "#/components/schemas/WhatsAppChallengeOut"}}
+                },
+            }
+        },
+    },
+)
+def whatsapp_verify(request: HttpRequest):
+    expected = settings.ORDERDESK_WHATSAPP_VERIFY_TOKEN
+    given = request.GET.get("hub.verify_token", "")
+    if (
+        request.GET.get("hub.mode") != "subscribe"
+        or not expected
+        or not hmac.compare_digest(given.encode(), expected.encode())
+    ):
+        raise ApplicationError(
+            WHATSAPP_VERIFY_REFUSED, "hub.verify_token: not this webhook's", status_code=403
+        )
+    return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+
+
+def _signature_valid(request: HttpRequest) -> bool:
+    """`X-Hub-Signature-256: sha256=<hex>`: HMAC-SHA256 of the raw body with the app secret."""
+    secret = settings.ORDERDESK_WHATSAPP_APP_SECRET
+    given = request.headers.get("X-Hub-Signature-256", "").removeprefix("sha256=")
+    if not secret or not given:
+        return False
+    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+@receipts_router.post(
+    "/inbound/whatsapp",
+    auth=None,
+    response={200: WhatsAppWebhookOut, **error_responses(401, 413, 422)},
+    summary="WhatsApp's webhook: delivery statuses and the customers' messages",
+    description="Authenticated by `X-Hub-Signature-256` (HMAC-SHA256 of the raw body with "
+    "`ORDERDESK_WHATSAPP_APP_SECRET`). `statuses[]` (sent, delivered, read, failed) land on "
+    "the messages sent; a failed one sends the event on the customer's next channel. Text "
+    "`messages[]` join the conversation; STOP opts the customer out. Repeats change nothing.",
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": {"type": "object"}}},
+            "required": True,
+        }
+    },
+)
+def whatsapp_inbound(request: HttpRequest):
+    payload = json_checked(request.body)
+    if not _signature_valid(request):
+        raise ApplicationError(
+            RECEIPT_UNAUTHENTICATED, "missing or invalid X-Hub-Signature-256", status_code=401
+        )
+    outcome = whatsapp_webhook_receive(payload=payload if isinstance(payload, dict) else {})
+    return {"statuses": outcome.statuses, "messages": outcome.messages}

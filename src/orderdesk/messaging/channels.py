@@ -1,7 +1,7 @@
 """The channels a message can go out on, behind one interface (architecture: Messages and
 self-service). Each adapter speaks a real protocol to a peer a deployment configures through the
 environment: e-mail over SMTP (Django's email settings), SMS over the generic HTTP provider
-(`ORDERDESK_SMS_URL`). An adapter answers what became of one send; it never raises for a
+(`ORDERDESK_SMS_URL`) or Mobizon, a Telegram bot, WhatsApp template messages (Cloud API). An adapter answers what became of one send; it never raises for a
 peer's refusal or absence, and never logs the customer's address."""
 
 import json
@@ -222,6 +222,89 @@ class TelegramBot:
         return SendResult(SendStatus.SENT, provider_id=f"tg:{result.get('message_id', '')}")
 
 
+class WhatsAppCloud:
+    """WhatsApp template messages through Meta's Cloud API (Graph API over HTTPS, base URL
+    configurable): `POST {base}/{version}/{phone_number_id}/messages` with `Authorization:
+    Bearer {token}` and `{"messaging_product": "whatsapp", "to", "type": "template",
+    "template": {"name", "language": {"code"}, "components": [{"type": "body", "parameters":
+    [{"type": "text", "text"}...]}]}}`; the answer names the message: `{"messages": [{"id":
+    "wamid..."}]}`. `biz_opaque_callback_data` carries our own id, which the status webhook
+    echoes back (`whatsapp_webhook_receive`)."""
+
+    name = Channel.WHATSAPP
+    PREFIX = "wa:"
+
+    def is_configured(self) -> bool:
+        return bool(
+            settings.ORDERDESK_WHATSAPP_TOKEN and settings.ORDERDESK_WHATSAPP_PHONE_NUMBER_ID
+        )
+
+    def address_of(self, *, customer) -> str:
+        return customer.phone if customer.phone.startswith("+") else ""
+
+    def send(self, message: Message, *, unsubscribe_url: str = "") -> SendResult:
+        template = message.whatsapp_template or {}
+        if not template.get("name"):
+            return SendResult(SendStatus.FAILED, error="no WhatsApp template for this message")
+        parameters = [{"type": "text", "text": value} for value in template.get("parameters", [])]
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": message.to.lstrip("+"),
+            "type": "template",
+            "template": {
+                "name": template["name"],
+                "language": {"code": template.get("language") or message.language},
+                "components": [{"type": "body", "parameters": parameters}] if parameters else [],
+            },
+            "biz_opaque_callback_data": str(message.pk),
+        }
+        base = settings.ORDERDESK_WHATSAPP_URL.rstrip("/")
+        version = settings.ORDERDESK_WHATSAPP_API_VERSION.strip("/")
+        request = urllib.request.Request(  # noqa: S310 (the deployment's configured https URL)
+            f"{base}/{version}/{settings.ORDERDESK_WHATSAPP_PHONE_NUMBER_ID}/messages",
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {settings.ORDERDESK_WHATSAPP_TOKEN}",
+                "User-Agent": "orderdesk-messages/1",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=settings.ORDERDESK_SMS_TIMEOUT) as answer:  # noqa: S310
+                reply = json.loads(answer.read(65536) or b"{}")
+        except urllib.error.HTTPError as exc:
+            status = SendStatus.RETRY if exc.code >= 500 or exc.code == 429 else SendStatus.FAILED
+            return SendResult(status, error=f"WhatsApp answered {exc.code}{_graph_code(exc)}")
+        except (TimeoutError, urllib.error.URLError, OSError, ValueError) as exc:
+            return SendResult(SendStatus.RETRY, error=f"WhatsApp unreachable: {type(exc).__name__}")
+        sent = reply.get("messages") if isinstance(reply, dict) else None
+        wamid = sent[0].get("id") if sent and isinstance(sent[0], dict) else None
+        if not isinstance(wamid, str) or not wamid:
+            return SendResult(SendStatus.FAILED, error="WhatsApp answered without a message id")
+        return SendResult(SendStatus.SENT, provider_id=f"{self.PREFIX}{wamid}"[:100])
+
+
+def _graph_code(exc: urllib.error.HTTPError) -> str:
+    """The Graph API's own error code (`{"error": {"code": 131026, ...}}`), when it gave one."""
+    try:
+        error = json.loads(exc.read(65536) or b"{}").get("error") or {}
+    except (ValueError, AttributeError, OSError):
+        return ""
+    code = error.get("code") if isinstance(error, dict) else None
+    return f" (code {code})" if isinstance(code, int) else ""
+
+
+# WhatsApp's message statuses (the webhook's `statuses[].status`) and what they make of ours.
+WHATSAPP_STATES = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "delivered",
+    "failed": "failed",
+}
+
+
 # Mobizon's delivery states (getsmsstatus) and what they make of a message.
 MOBIZON_STATES = {
     "DELIVRD": "delivered",
@@ -245,6 +328,7 @@ ADAPTERS: dict[str, ChannelAdapter] = {
     Channel.EMAIL: EmailChannel(),
     Channel.SMS: HttpSmsChannel(),
     Channel.TELEGRAM: TelegramBot(),
+    Channel.WHATSAPP: WhatsAppCloud(),
 }
 
 

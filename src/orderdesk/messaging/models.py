@@ -12,6 +12,7 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("E-mail")
     TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
 
 
 class Language(models.TextChoices):
@@ -53,7 +54,7 @@ class StoreMessaging(BaseModel):
         max_length=100,
         default=DEFAULT_CHANNELS,
         help_text=_(
-            "Comma-separated: sms, email, telegram. A message goes out on the first one the customer "
+            "Comma-separated: sms, email, telegram, whatsapp. A message goes out on the first one the customer "
             "has; when it fails, on the next."
         ),
     )
@@ -109,6 +110,24 @@ class MessageTemplate(BaseModel):
     is_legally_required = models.BooleanField(
         _("legally required (sent despite an opt-out)"), default=False
     )
+    whatsapp_name = models.CharField(
+        _("WhatsApp template name"),
+        max_length=512,
+        blank=True,
+        help_text=_(
+            "The name of the template approved for the store's WhatsApp Business account; its "
+            "body takes this text's placeholders, in order, as {{1}}, {{2}}... Empty: this "
+            "message is not sent on WhatsApp."
+        ),
+    )
+    whatsapp_language = models.CharField(
+        _("WhatsApp language code"),
+        max_length=15,
+        blank=True,
+        help_text=_(
+            "As approved with the template (e.g. ru, kk, en_US). Empty: the language above."
+        ),
+    )
 
     class Meta:
         verbose_name = _("message template")
@@ -155,6 +174,8 @@ class Message(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     provider_id = models.CharField(max_length=100, blank=True)
+    # WhatsApp only: the approved template and its body parameters, rendered when queued.
+    whatsapp_template = models.JSONField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from orderdesk.core.schemas import IsoDate, IsoDateTime, Money
 
@@ -122,3 +122,12 @@ class InboundOut(BaseModel):
     id: str | None = Field(description="the incoming message; null when the sender is unknown")
     order_id: str | None
     opted_out: bool
+
+
+class WhatsAppWebhookOut(BaseModel):
+    statuses: int = Field(description="delivery statuses that found their message")
+    messages: int = Field(description="customer messages that found their conversation")
+
+
+class WhatsAppChallengeOut(RootModel[str]):
+    """The `hub.challenge` Meta sent, answered back as plain text."""

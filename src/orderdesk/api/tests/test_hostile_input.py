@@ -244,6 +244,12 @@ def _bodies(world) -> list[tuple[str, str, str, dict]]:
             "/api/v1/messages/inbound/telegram",
             {"update_id": 1, "message": {"message_id": 2, "chat": {"id": 3}, "text": "hi"}},
         ),
+        (
+            "store",
+            "POST",
+            "/api/v1/messages/inbound/whatsapp",
+            {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": []}]},
+        ),
     ]
 
 

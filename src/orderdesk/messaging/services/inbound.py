@@ -1,5 +1,5 @@
 """Replies from customers (architecture: Messages and self-service): an SMS the provider
-forwards, an e-mail the mail system forwards. Each lands as an incoming message in the
+forwards, an e-mail the mail system forwards, a Telegram or WhatsApp message. Each lands as an incoming message in the
 conversation of the order it answers (the message it replies to, else the customer's latest
 message or order), on the order's timeline; a reply that says STOP opts the customer out.
 The text is the customer's, untrusted: stored as written, escaped and isolated where shown,
@@ -58,7 +58,7 @@ def reply_receive(
         if reply_to_id
         else None
     )
-    if channel == Channel.SMS:
+    if channel in (Channel.SMS, Channel.WHATSAPP):
         try:
             sender = phone_normalize(sender)
         except PhoneError:

@@ -29,7 +29,7 @@ from orderdesk.orders.models import Order, OrderEvent, OrderEventType, OrderStat
 from ..channels import ADAPTERS, adapter_for
 from ..links import self_service_url, unsubscribe_url
 from ..models import Channel, Direction, Message, MessageStatus, MessageTemplate, StoreMessaging
-from ..rendering import text_render
+from ..rendering import placeholders_of, text_render
 from ..selectors import (
     messaging_settings_for,
     opted_out_customer_ids,
@@ -162,6 +162,11 @@ def _message_plan(
         body = text_render(template.body, values)
         if not body:
             continue
+        whatsapp = None
+        if channel == Channel.WHATSAPP:
+            whatsapp = whatsapp_template_call(template, values)
+            if whatsapp is None:
+                continue
         if channel == Channel.EMAIL:
             body += "\n\n" + _unsubscribe_line(order=order, language=template.language)
         return Message(
@@ -175,12 +180,30 @@ def _message_plan(
             to=to,
             subject=text_render(template.subject, values)[:200],
             body=body,
+            whatsapp_template=whatsapp,
             key=notice_key(order_id=order.pk, event=event, channel=channel),
             is_legally_required=template.is_legally_required,
             not_before=at,
             created_at=at,
         )
     return None
+
+
+def whatsapp_template_call(template: MessageTemplate, values: dict[str, str]) -> dict | None:
+    """The approved WhatsApp template this text maps to, its language code and its body
+    parameters: the values of the text's placeholders in the order they appear ({{1}}, {{2}}...).
+    None when the store mapped no template, or a parameter has no value (WhatsApp refuses an
+    empty one, and an approved template cannot leave a line out)."""
+    if not template.whatsapp_name:
+        return None
+    parameters = [values.get(name, "") for name in placeholders_of(template.body)]
+    if not all(parameters):
+        return None
+    return {
+        "name": template.whatsapp_name,
+        "language": template.whatsapp_language or template.language,
+        "parameters": parameters,
+    }
 
 
 def _unsubscribe_line(*, order: Order, language: str) -> str:

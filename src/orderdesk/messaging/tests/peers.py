@@ -220,3 +220,53 @@ class BotApiPeer:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class GraphApiPeer:
+    """A local stand-in for Meta's Graph API as the WhatsApp Cloud API uses it (`POST
+    /<version>/<phone number id>/messages` with a bearer token): records each request; answers
+    as the Cloud API documents (`{"messages": [{"id": "wamid..."}]}`), or `refusal` — a status
+    and the Graph API's error object (e.g. 400, code 132001: no such template)."""
+
+    def __init__(self, *, token: str, version: str, phone_number_id: str) -> None:
+        self.requests: list[dict] = []
+        self.refusal: tuple[int, dict] | None = None
+        peer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if self.path != f"/{version}/{phone_number_id}/messages":
+                    status, answer = 404, {"error": {"code": 803, "type": "OAuthException"}}
+                elif self.headers.get("Authorization") != f"Bearer {token}":
+                    status, answer = 401, {"error": {"code": 190, "type": "OAuthException"}}
+                elif peer.refusal is not None:
+                    status, answer = peer.refusal
+                else:
+                    peer.requests.append(body)
+                    status, answer = (
+                        200,
+                        {
+                            "messaging_product": "whatsapp",
+                            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                            "messages": [{"id": f"wamid.TEST{len(peer.requests)}"}],
+                        },
+                    )
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
