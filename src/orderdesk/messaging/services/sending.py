@@ -86,6 +86,13 @@ def message_result_record(*, message: Message, result: SendResult, at: datetime)
         .first()
     )
     if locked is None:
+        if result.status == SendStatus.SENT and result.provider_id:
+            # A receipt outran the answer (WhatsApp's webhook names our id): keep the peer's id.
+            Message.objects.filter(
+                pk=message.pk,
+                provider_id="",
+                status__in=[MessageStatus.SENT, MessageStatus.DELIVERED],
+            ).update(provider_id=result.provider_id)
         return
     if result.status == SendStatus.SENT:
         locked.status, locked.sent_at = MessageStatus.SENT, at

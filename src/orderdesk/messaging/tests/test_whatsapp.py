@@ -9,6 +9,7 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from orderdesk.messaging.channels import SendResult, SendStatus
 from orderdesk.messaging.models import (
     Channel,
     Direction,
@@ -18,7 +19,12 @@ from orderdesk.messaging.models import (
     OptOut,
     StoreMessaging,
 )
-from orderdesk.messaging.services.sending import messages_send_due
+from orderdesk.messaging.services.sending import (
+    message_receipt_record,
+    message_result_record,
+    messages_claim,
+    messages_send_due,
+)
 from orderdesk.orders.extensions import customer_notify
 
 from .conftest import NOW, PUBLIC_URL
@@ -158,6 +164,19 @@ def test_a_delivered_status_lands_on_the_message(clock, graph, make_customer_ord
     assert (stored.status, stored.delivered_at is not None) == (MessageStatus.DELIVERED, True)
     assert _webhook(_status("wamid.TEST1", "read")).status_code == 200
     assert Message.objects.get(pk=message.pk).status == MessageStatus.DELIVERED
+
+
+def test_a_status_that_outruns_the_api_answer_keeps_the_message_id(
+    clock, graph, make_customer_order
+):
+    order = make_customer_order()
+    customer_notify(order=order, event="order_received", at=NOW)
+    (claimed,) = messages_claim(now=NOW)
+    message_receipt_record(message_id=claimed.pk, status=MessageStatus.DELIVERED, at=NOW)
+    result = SendResult(SendStatus.SENT, provider_id="wa:wamid.EARLY")
+    message_result_record(message=claimed, result=result, at=NOW)
+    stored = Message.objects.get(pk=claimed.pk)
+    assert (stored.status, stored.provider_id) == (MessageStatus.DELIVERED, "wa:wamid.EARLY")
 
 
 def test_a_failed_status_falls_back_to_the_next_channel(clock, graph, make_customer_order):
