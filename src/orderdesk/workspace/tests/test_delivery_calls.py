@@ -5,6 +5,7 @@ the supervisor's live view, and the inbound line that finds a customer by phone.
 from datetime import datetime
 
 import pytest
+from django.utils import translation
 
 from orderdesk.calling.models import CallPurpose, CallTask, CallTaskState
 from orderdesk.orders.models import Order, OrderEvent, OrderStatus, ViewedVia
@@ -201,9 +202,10 @@ def test_a_delivery_during_the_problem_call_shows_on_the_card_and_ends_the_probl
     html = _changes(operator_client, page).content.decode()
     # A notice in the problem's panel; its decision no longer posted; the rest stays as typed.
     notice = html.split(f'id="order-notice-{problem_order.pk}"', 1)[1].split("</div>", 1)[0]
-    assert "P-1 was delivered" in notice and "what you typed is kept" in notice
+    assert "Заказ P-1 доставлен" in notice and "введённое вами сохранено" in notice
     assert f'id="decision-fieldset-{problem_order.pk}" disabled hx-swap-oob="outerHTML"' in html
     assert f'id="problem-{problem_order.pk}"' not in html
     assert DeliveryProblem.objects.get(order=problem_order).decision == "carrier"
     note = OrderEvent.objects.get(order=problem_order, data__action="problem_settled_delivered")
-    assert "settled by the carrier" in event_summary(note)
+    with translation.override("en"):
+        assert "settled by the carrier" in event_summary(note)
