@@ -10,9 +10,10 @@ class CallingConfig(AppConfig):
 
     def ready(self) -> None:
         """Calling's part in the order's life (orders.extensions): every order taken in gets
-        its confirmation call; a status change closes the confirmation it ends; the order's
-        representation lists its open call tasks; a product back in stock (catalog.extensions)
-        opens the calls of the customers waiting for it."""
+        its confirmation call; a status change closes the calls it makes pointless (a
+        confirmation, every call of a cancelled order, a delivery problem the parcel's delivery
+        or return solved); the order's representation lists its open call tasks; a product back
+        in stock (catalog.extensions) opens the calls of the customers waiting for it."""
         from orderdesk.catalog import extensions as catalog_extensions
         from orderdesk.orders import extensions
 
@@ -20,14 +21,14 @@ class CallingConfig(AppConfig):
         from .services.privacy import calls_personal_data_erase
         from .services.stock import back_in_stock_calls_open
         from .services.tasks import (
-            cancelled_order_tasks_close,
             confirmation_tasks_close,
             confirmation_tasks_open,
+            ended_order_tasks_close,
         )
 
         extensions.on_orders_created(confirmation_tasks_open)
         extensions.on_status_changed(confirmation_tasks_close)
-        extensions.on_status_changed(cancelled_order_tasks_close)
+        extensions.on_status_changed(ended_order_tasks_close)
         extensions.representation_part(order_tasks_parts)
         extensions.export_part(customer_calls_export)
         extensions.on_personal_data_erased(calls_personal_data_erase)

@@ -100,7 +100,10 @@ class DeliveryProblemOut(BaseModel):
     reason: str = Field(description="customer_absent, address_not_found, refused, damaged or other")
     opened_at: IsoDateTime
     deadline_at: IsoDateTime = Field(description="resolve by")
-    decision: str | None = Field(description="redeliver or return; null while open")
+    decision: str | None = Field(
+        description="redeliver or return; carrier when the parcel was delivered or returned "
+        "before anyone decided; null while open"
+    )
     decided_at: IsoDateTime | None
     delivery_date: IsoDate | None = Field(description="the new date of a redelivery")
 

@@ -36,6 +36,8 @@ class ProblemReason(models.TextChoices):
 class ProblemDecision(models.TextChoices):
     REDELIVER = "redeliver", _("Deliver again")
     RETURN = "return", _("Return to the store")
+    # Nobody decided: the parcel was delivered or returned before the call (nothing to send).
+    CARRIER = "carrier", _("Settled by the carrier")
 
 
 class FeedbackVia(models.TextChoices):

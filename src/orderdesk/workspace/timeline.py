@@ -50,6 +50,12 @@ REASON_LABELS = {
     "requeued_by_supervisor": gettext_lazy("called again by a supervisor"),
     "given_up_by_supervisor": gettext_lazy("given up by a supervisor"),
     "reassigned": gettext_lazy("handed over by a supervisor"),
+    "problem_settled_delivered": gettext_lazy(
+        "the parcel was delivered: the delivery problem is settled by the carrier, no call needed"
+    ),
+    "problem_settled_returned": gettext_lazy(
+        "the parcel was returned: the delivery problem is settled by the carrier, no call needed"
+    ),
 }
 CODE_LABELS = {
     **dict(CallResult.choices),

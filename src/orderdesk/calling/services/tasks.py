@@ -195,22 +195,36 @@ def confirmation_tasks_close(order: Order, previous: str, at: datetime) -> None:
     )
 
 
-def cancelled_order_tasks_close(order: Order, previous: str, at: datetime) -> None:
-    """A cancelled order needs no call of any purpose: its open tasks close as cancelled (the
-    confirmation's already closed in confirmation_tasks_close); a task in a call leaves its
-    lease and the card of the operator on the call says so within seconds (it polls). Registered
-    with orders.extensions.on_status_changed."""
-    if order.status != OrderStatus.CANCELLED:
+# The calls a status makes pointless, and the state they close in: a cancelled order needs no
+# call of any purpose; a delivered one no delivery-problem call (its problem solved itself, the
+# call's aim is met) but its feedback call still; a returned one neither (nothing to rate).
+# None: every purpose.
+TASKS_ENDED_BY_STATUS: dict[str, tuple[frozenset[str] | None, str]] = {
+    OrderStatus.CANCELLED: (None, CallTaskState.CANCELLED),
+    OrderStatus.DELIVERED: (frozenset({CallPurpose.DELIVERY_PROBLEM}), CallTaskState.DONE),
+    OrderStatus.RETURNED: (
+        frozenset({CallPurpose.DELIVERY_PROBLEM, CallPurpose.FEEDBACK}),
+        CallTaskState.CANCELLED,
+    ),
+}
+
+
+def ended_order_tasks_close(order: Order, previous: str, at: datetime) -> None:
+    """A cancelled, delivered or returned order closes the open calls its status made pointless
+    (TASKS_ENDED_BY_STATUS; a confirmation already closed in confirmation_tasks_close); a task
+    in a call leaves its lease and the card of the operator on the call says so within seconds
+    (it polls). Registered with orders.extensions.on_status_changed."""
+    ended = TASKS_ENDED_BY_STATUS.get(order.status)
+    if ended is None or order.status == previous:
         return
-    tasks = list(
-        CallTask.objects.select_for_update()
-        .filter(order=order, state__in=OPEN_STATES)
-        .only("id", "order_id", "purpose", "state")
-    )
+    purposes, state = ended
+    tasks = CallTask.objects.select_for_update().filter(order=order, state__in=OPEN_STATES)
+    if purposes is not None:
+        tasks = tasks.filter(purpose__in=purposes)
     tasks_move(
-        tasks=tasks,
-        state=CallTaskState.CANCELLED,
+        tasks=list(tasks.only("id", "order_id", "purpose", "state")),
+        state=state,
         actor_label="system",
-        data={"reason": "order_cancelled"},
+        data={"reason": f"order_{order.status}"},
         at=at,
     )

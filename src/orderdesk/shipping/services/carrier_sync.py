@@ -74,6 +74,7 @@ def problem_decisions_send(*, at: datetime | None = None, limit: int = SEND_BATC
         problems = list(
             DeliveryProblem.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(decided_at__isnull=False, carrier_sent_at__isnull=True)
+            .exclude(decision=ProblemDecision.CARRIER)  # the carrier's own delivery or return
             .select_related("shipment", "shipment__carrier", "order", "order__locality")
             .order_by("decided_at")[:limit]
         )

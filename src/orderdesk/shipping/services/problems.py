@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orderdesk.accounts.models import User
@@ -176,7 +177,29 @@ def problem_decide(
 
 def problems_end(*, shipment: Shipment, delivered: bool, at: datetime) -> None:
     """The parcel's delivery ended: a problem resolved by redelivery was won back when it ends
-    delivered (reports: the won-back share); an undecided one is moot."""
+    delivered (reports: the won-back share); a problem still open was settled by the carrier
+    (decided `carrier`, nothing to send it, not a won-back one), which the timeline says; its
+    call closes with the order's new status (calling.services.tasks.ended_order_tasks_close)."""
     DeliveryProblem.objects.filter(
         shipment=shipment, decision=ProblemDecision.REDELIVER, won_back__isnull=True
     ).update(won_back=delivered, updated_at=at)
+    open_problem = (
+        DeliveryProblem.objects.select_for_update()
+        .filter(shipment=shipment, decided_at__isnull=True)
+        .first()
+    )
+    if open_problem is None:
+        return
+    open_problem.decision, open_problem.decided_at = ProblemDecision.CARRIER, at
+    open_problem.save(update_fields=["decision", "decided_at", "updated_at"])
+    order_event_record(
+        order=shipment.order,
+        type=OrderEventType.NOTE,
+        actor_label=f"carrier:{shipment.carrier.code}",
+        data={
+            "action": "problem_settled_delivered" if delivered else "problem_settled_returned",
+            "delivery_problem": open_problem.reason,
+            "decision": open_problem.decision,
+        },
+        at=timezone.now(),
+    )

@@ -64,6 +64,8 @@ def test_intake_to_feedback_through_dispatch(
         "at": "2026-11-25T12:40:00+05:00", "raw": {"code": "NOT_FOUND"},
     })  # fmt: skip
     assert failed.status_code == 202
+    # the call a few minutes later (at one frozen instant the webhooks' order would be a tie)
+    clock.move_to(NOW + timedelta(hours=26, minutes=5))
     claim = operator_api.post("/api/v1/calls/next").json()
     assert [t["purpose"] for t in claim["tasks"]] == ["delivery_problem"]
     resolved = operator_api.post(f"/api/v1/calls/{claim['lease']['id']}/outcome", {

@@ -3,9 +3,11 @@ bad input is refused by field and stores nothing; the shipment's own refusals.""
 
 import pytest
 
-from orderdesk.calling.models import CallPurpose, CallTask
-from orderdesk.orders.models import Order, OrderStatus, StoreEvent
-from orderdesk.shipping.models import DeliveryProblem, Shipment, TrackingEvent
+from orderdesk.calling.models import OPEN_STATES, CallPurpose, CallTask, CallTaskState
+from orderdesk.calling.services import call_task_open
+from orderdesk.orders.models import Order, OrderEvent, OrderStatus, StoreEvent
+from orderdesk.shipping.models import DeliveryProblem, ProblemDecision, Shipment, TrackingEvent
+from orderdesk.shipping.services.carrier_sync import problem_decisions_send
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +147,37 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def _open_task(order, purpose):
+    return CallTask.objects.filter(order=order, purpose=purpose, state__in=OPEN_STATES)
+
+
+def test_a_delivery_ends_the_problem_and_its_call_but_not_the_feedback_call(shipped, store_api):
+    event(store_api, "failed_attempt", "2026-11-25T12:00:00+05:00", reason="customer_absent")
+    call_task_open(order=shipped, purpose=CallPurpose.FEEDBACK)
+    assert _open_task(shipped, CallPurpose.DELIVERY_PROBLEM).exists()
+    event(store_api, "delivered", "2026-11-25T18:00:00+05:00")
+    task = CallTask.objects.get(order=shipped, purpose=CallPurpose.DELIVERY_PROBLEM)
+    assert (task.state, task.lease_id) == (CallTaskState.DONE, None)
+    assert _open_task(shipped, CallPurpose.FEEDBACK).exists()  # asked after a delivery
+    problem = DeliveryProblem.objects.get(order=shipped)
+    assert problem.decision == ProblemDecision.CARRIER
+    assert problem.decided_at.isoformat() == "2026-11-25T13:00:00+00:00"
+    assert problem.won_back is None  # not won back by a call: the carrier settled it
+    assert problem_decisions_send() == 0  # nothing to tell the carrier about its own delivery
+    note = OrderEvent.objects.get(order=shipped, data__action="problem_settled_delivered")
+    assert note.data["delivery_problem"] == "customer_absent"
+
+
+def test_a_return_ends_the_problem_its_call_and_the_feedback_call(shipped, store_api):
+    event(store_api, "failed_attempt", "2026-11-25T12:00:00+05:00", reason="refused")
+    call_task_open(order=shipped, purpose=CallPurpose.FEEDBACK)
+    event(store_api, "returned", "2026-11-26T10:00:00+05:00", reason="refused")
+    states = dict(CallTask.objects.filter(order=shipped).values_list("purpose", "state"))
+    assert states[CallPurpose.DELIVERY_PROBLEM] == CallTaskState.CANCELLED
+    assert states[CallPurpose.FEEDBACK] == CallTaskState.CANCELLED
+    assert DeliveryProblem.objects.get(order=shipped).decision == ProblemDecision.CARRIER
+    assert OrderEvent.objects.filter(
+        order=shipped, data__action="problem_settled_returned"
+    ).exists()

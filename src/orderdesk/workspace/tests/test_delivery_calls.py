@@ -5,12 +5,17 @@ the supervisor's live view, and the inbound line that finds a customer by phone.
 from datetime import datetime
 
 import pytest
+from django.utils import translation
 
 from orderdesk.calling.models import CallPurpose, CallTask, CallTaskState
-from orderdesk.orders.models import Order, OrderStatus, ViewedVia
+from orderdesk.orders.models import Order, OrderEvent, OrderStatus, ViewedVia
 from orderdesk.orders.services import order_status_change
 from orderdesk.shipping.models import DeliveryProblem
 from orderdesk.shipping.services import shipment_record, tracking_event_record
+from orderdesk.workspace.timeline import event_summary
+
+from .test_card_changes import _changes
+from .test_desk import take_call
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +183,29 @@ def test_a_low_rating_heard_in_a_call_goes_to_a_supervisor_when_the_call_ends(
     )
     assert (follow_up.callback_user, follow_up.reason) == (supervisor, "low_rating:1")
     assert low_ratings_escalate() == 0
+
+
+def test_a_delivery_during_the_problem_call_shows_on_the_card_and_ends_the_problem(
+    problem_order, store, ready_operator, operator_client, work_morning
+):
+    page = take_call(operator_client).content.decode()
+    assert f'id="decision-fieldset-{problem_order.pk}"' in page
+    task = CallTask.objects.get(order=problem_order, purpose=CallPurpose.DELIVERY_PROBLEM)
+    assert task.state == CallTaskState.IN_CALL
+    work_morning.shift(5)
+    tracking_event_record(
+        tracking_number="GA-900", status="delivered", store=store,
+        at=datetime.fromisoformat("2026-11-24T10:40:00+05:00"),
+    )  # fmt: skip
+    task.refresh_from_db()
+    assert (task.state, task.lease_id) == (CallTaskState.DONE, None)
+    html = _changes(operator_client, page).content.decode()
+    # A notice in the problem's panel; its decision no longer posted; the rest stays as typed.
+    notice = html.split(f'id="order-notice-{problem_order.pk}"', 1)[1].split("</div>", 1)[0]
+    assert "Заказ P-1 доставлен" in notice and "введённое вами сохранено" in notice
+    assert f'id="decision-fieldset-{problem_order.pk}" disabled hx-swap-oob="outerHTML"' in html
+    assert f'id="problem-{problem_order.pk}"' not in html
+    assert DeliveryProblem.objects.get(order=problem_order).decision == "carrier"
+    note = OrderEvent.objects.get(order=problem_order, data__action="problem_settled_delivered")
+    with translation.override("en"):
+        assert "settled by the carrier" in event_summary(note)

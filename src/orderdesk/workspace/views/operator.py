@@ -290,6 +290,16 @@ def change_notice(event) -> str:
             "time": time,
             "reason": event.data.get("reason", ""),
         }
+    if event.type == "status_changed" and event.data.get("to") == "delivered":
+        return _(
+            "Order %(number)s was delivered (%(who)s, %(time)s): its delivery problem settled "
+            "itself and it has left this call; what you typed is kept."
+        ) % {"number": number, "who": who, "time": time}
+    if event.type == "status_changed" and event.data.get("to") == "returned":
+        return _(
+            "Order %(number)s went back to the store (%(who)s, %(time)s): there is nothing left "
+            "to call about and it has left this call; what you typed is kept."
+        ) % {"number": number, "who": who, "time": time}
     return _("Order %(number)s was changed by %(who)s at %(time)s: the card shows it now.") % {
         "number": number,
         "who": who,
