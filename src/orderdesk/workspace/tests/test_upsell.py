@@ -13,6 +13,7 @@ from django.urls import reverse
 from orderdesk.catalog.models import Category, Product, UpsellOffer, UpsellRule
 from orderdesk.catalog.selectors import upsell_revenue_by_operator_day
 from orderdesk.orders.models import OrderEvent, OrderEventType
+from orderdesk.workspace.models import Situation, SpeechModule
 
 pytestmark = pytest.mark.django_db
 ITEMS = [{"sku": "HRF-450", "name": "Холодильник", "quantity": 1, "price": "259990.00",
@@ -102,6 +103,19 @@ def test_no_offer_step_when_no_rule_applies(operator_client, ready_operator, mak
     assert 'id="script"' in page and "address_check" in _active_steps(_script(page))
     assert 'data-situation="upsell"' not in page  # neither active nor among the other phrases
     assert "data-upsell=" not in page
+
+
+def test_a_store_without_the_lead_in_still_gets_the_step_before_the_closing(operator_client,
+                                                                          held):  # fmt: skip
+    SpeechModule.objects.filter(situation=Situation.UPSELL).update(is_active=False)
+    script = _script(_desk(operator_client))
+    steps = _active_steps(script)
+    assert "upsell" in steps
+    step = _step(script, "upsell")
+    assert "Қосымша ұсыну: қосымша сату және ілеспе тауарлар" in step  # the step's name, in Kazakh
+    assert "Тоңазытқышқа су сүзгісін жиі алады — қосайық па?" in step
+    more = script[script.index('id="script-more"') :]
+    assert 'data-situation="confirmed"' in more  # the closing, not yet due, after it
 
 
 def test_the_step_stays_while_offered_and_leaves_once_answered(operator_client, held, rule):
