@@ -266,7 +266,25 @@ def _situations(card: CallCard) -> set[str]:
             active.add(Situation.OTHER_RECIPIENT)
     if any(c.code.endswith(".address") and not c.passed for c in card.checks):
         active.add(Situation.ADDRESS_INCOMPLETE)
+    if any(oc.upsells for oc in card.orders):
+        active.add(Situation.UPSELL)
     return active
+
+
+def _offer_step(card: CallCard, script: list[SpeechLine]) -> list[SpeechLine]:
+    """The script's offer step carries the unanswered offers (the template lists them under its
+    lead-in phrase): without one there is no step at all; a store that switched the lead-in
+    off still gets the step, titled, before the closing."""
+    if Situation.UPSELL not in card.active_situations:
+        return [line for line in script if line.situation != Situation.UPSELL]
+    if any(line.situation == Situation.UPSELL for line in script):
+        return script
+    with translation.override(card.script_language):
+        step = SpeechLine(situation=Situation.UPSELL, title=str(Situation.UPSELL.label), text="")
+    closing = next(
+        (i for i, line in enumerate(script) if line.situation == Situation.CONFIRMED), len(script)
+    )
+    return [*script[:closing], step, *script[closing:]]
 
 
 # The store's cancellation reason a "not deliverable" check preselects (DEFAULT_CANCEL_REASONS).
@@ -428,7 +446,9 @@ def call_card_build(
     )
     decisions_preselect(card=card, form=form)
     card.active_situations = _situations(card)
-    card.script = script_for_order(order=card.first, context=script_context(card))
+    card.script = _offer_step(
+        card, script_for_order(order=card.first, context=script_context(card))
+    )
     return card
 
 
@@ -490,9 +510,14 @@ class UpsellChoice:
         return UpsellOutcome(self.outcome).label if self.outcome else ""
 
 
+# An offer the customer answered leaves the script; one only offered so far stays on it.
+UPSELL_ANSWERED = frozenset({UpsellOutcome.ACCEPTED, UpsellOutcome.DECLINED})
+
+
 def _upsell_mark(*, cards: list[OrderCard], store_id: int) -> None:
-    """Each order learns the offers its items trigger (the store's upsell rules), each with its
-    phrase in the order's language and what the customer answered so far."""
+    """Each order learns the offers its items trigger (the store's upsell rules) that the
+    customer has not answered yet, each with its phrase in the order's language, for the
+    script's offer step."""
     for oc in cards:
         items = list(oc.order.items.all())
         rules = upsell_rules_for(
@@ -507,6 +532,7 @@ def _upsell_mark(*, cards: list[OrderCard], store_id: int) -> None:
         oc.upsells = [
             UpsellChoice(rule=r, phrase=r.phrase(language), outcome=answered.get(r.offer.sku, ""))
             for r in rules
+            if answered.get(r.offer.sku) not in UPSELL_ANSWERED
         ]
 
 

@@ -33,6 +33,10 @@ class Situation(models.TextChoices):
     TIME_WISH = "time_wish", _("Delivery time wish")
     BAD_CONNECTION = "bad_connection", _("Bad connection")
     OTHER_RECIPIENT = "other_recipient", _("Voice is not the recipient's")
+    # After the items, their price and the address, before the delivery date and the closing
+    # (seed 003: stock, delivery, offer more, then confirm and agree the time): the store's
+    # upsell offers the order triggers, each with its own phrase.
+    UPSELL = "upsell", _("Offer more: upsell and cross-sell")
     CONFIRMED = "confirmed", _("Closing: order confirmed")
     # A delivery problem's call: one phrase per reason the carrier gave.
     PROBLEM_CUSTOMER_ABSENT = "problem_customer_absent", _("Delivery problem: customer absent")
