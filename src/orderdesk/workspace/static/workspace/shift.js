@@ -30,6 +30,8 @@
   // `9`: every order not marked cancel is set to confirm. When a decision changed, the checklist
   // is asked again first and Confirm is pressed only if it then passes (else the checklist says
   // why, in view). With every decision already made, the Confirm button's own key does it.
+  // false, or the checklist request the key asked for once it is sent: only that request's
+  // answer may press Confirm (an earlier edit's checklist, settling just after the key, may not).
   var confirmWhenChecked = false;
   window.addEventListener("keydown", function (event) {
     if (event.key !== "9" || !plain(event) || textField(event.target)) return;
@@ -46,9 +48,16 @@
     }
     event.preventDefault();
     event.stopImmediatePropagation();
-    confirmWhenChecked = true;
+    confirmWhenChecked = "asked";
     changed.dispatchEvent(new Event("change", { bubbles: true }));
   }, true);
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail && event.detail.elt;
+    if (confirmWhenChecked === "asked" && source && source.id === "checklist") {
+      confirmWhenChecked = event.detail.xhr;
+    }
+  });
 
   function showChecklist() {
     var checklist = document.getElementById("checklist");
@@ -59,9 +68,9 @@
   }
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (!confirmWhenChecked) return;
+    if (!confirmWhenChecked || confirmWhenChecked === "asked") return;
     var target = event.detail && event.detail.elt;
-    if (!target || target.id !== "checklist") return;
+    if (!target || target.id !== "checklist" || event.detail.xhr !== confirmWhenChecked) return;
     confirmWhenChecked = false;
     var button = document.getElementById("confirm-button");
     if (button && !button.disabled) button.click();
