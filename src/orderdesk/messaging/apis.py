@@ -130,9 +130,23 @@ def self_service_cancel_api(request: HttpRequest, token: str, payload: SelfCance
     return self_service_data(order=self_service_order_get(token=token), now=timezone.now())
 
 
+def _secret_matches(given: str, expected: str) -> bool:
+    """A shared secret a caller presented: never a match when none is configured."""
+    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+
+
 def _bearer_is(request: HttpRequest, token: str) -> bool:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
+    return _secret_matches(given, token)
+
+
+# A provider's webhook body, read raw (its signature covers the bytes) and checked as JSON.
+JSON_OBJECT_BODY = {
+    "requestBody": {
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "required": True,
+    }
+}
 
 
 @receipts_router.post(
@@ -230,18 +244,13 @@ def _message_id_of(header: str) -> UUID | None:
     description="Authenticated by `X-Telegram-Bot-Api-Secret-Token` (the secret given to "
     "setWebhook, `ORDERDESK_TELEGRAM_WEBHOOK_SECRET`). `/start <token>` from the deep link "
     "links the chat to the customer; other text joins the conversation.",
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=JSON_OBJECT_BODY,
 )
 def telegram_inbound(request: HttpRequest):
     update = json_checked(request.body)
     secret = settings.ORDERDESK_TELEGRAM_WEBHOOK_SECRET
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+    if not _secret_matches(given, secret):
         raise ApplicationError(
             RECEIPT_UNAUTHENTICATED, "missing or invalid bot secret", status_code=401
         )
@@ -278,11 +287,7 @@ WHATSAPP_VERIFY_REFUSED = "whatsapp_verify_refused"
 def whatsapp_verify(request: HttpRequest):
     expected = settings.ORDERDESK_WHATSAPP_VERIFY_TOKEN
     given = request.GET.get("hub.verify_token", "")
-    if (
-        request.GET.get("hub.mode") != "subscribe"
-        or not expected
-        or not hmac.compare_digest(given.encode(), expected.encode())
-    ):
+    if request.GET.get("hub.mode") != "subscribe" or not _secret_matches(given, expected):
         raise ApplicationError(
             WHATSAPP_VERIFY_REFUSED, "hub.verify_token: not this webhook's", status_code=403
         )
@@ -293,10 +298,10 @@ def _signature_valid(request: HttpRequest) -> bool:
     """`X-Hub-Signature-256: sha256=<hex>`: HMAC-SHA256 of the raw body with the app secret."""
     secret = settings.ORDERDESK_WHATSAPP_APP_SECRET
     given = request.headers.get("X-Hub-Signature-256", "").removeprefix("sha256=")
-    if not secret or not given:
+    if not secret:
         return False
     expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(given.encode(), expected.encode())
+    return _secret_matches(given, expected)
 
 
 @receipts_router.post(
@@ -308,12 +313,7 @@ def _signature_valid(request: HttpRequest) -> bool:
     "`ORDERDESK_WHATSAPP_APP_SECRET`). `statuses[]` (sent, delivered, read, failed) land on "
     "the messages sent; a failed one sends the event on the customer's next channel. Text "
     "`messages[]` join the conversation; STOP opts the customer out. Repeats change nothing.",
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=JSON_OBJECT_BODY,
 )
 def whatsapp_inbound(request: HttpRequest):
     payload = json_checked(request.body)
